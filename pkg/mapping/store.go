@@ -7,6 +7,9 @@ package mapping
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -282,4 +285,16 @@ func (s *Store) Counts(ctx context.Context) (map[Kind]int, error) {
 		out[k] = n
 	}
 	return out, rows.Err()
+}
+
+// Fingerprint is a stable digest of the content synced for a record: the same content gives the same
+// fingerprint on every machine and in every run (encoding/json sorts map keys), so comparing it with the
+// stored one tells "changed" from "unchanged" and recognises the bridge's own writes coming back.
+func Fingerprint(content any) string {
+	b, err := json.Marshal(content)
+	if err != nil {
+		panic(fmt.Sprintf("mapping.Fingerprint: content must be JSON-encodable: %v", err))
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
 }

@@ -274,3 +274,15 @@ func TestFailuresKeepOneOpenRowPerRecord(t *testing.T) {
 		t.Fatal("bad direction accepted")
 	}
 }
+
+func TestFingerprintIsStableAndSensitive(t *testing.T) {
+	a := map[string]any{"name": "Chair", "price": 10.5, "categories": []int{3, 4}}
+	b := map[string]any{"categories": []int{3, 4}, "price": 10.5, "name": "Chair"}
+	if Fingerprint(a) != Fingerprint(b) {
+		t.Fatal("key order changed the fingerprint")
+	}
+	b["price"] = 10.51
+	if Fingerprint(a) == Fingerprint(b) {
+		t.Fatal("a changed price kept the fingerprint")
+	}
+}
