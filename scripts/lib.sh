@@ -160,9 +160,14 @@ ensure_database() { # ensure_database <name>: the mapping store's PostgreSQL dat
 		psql "$PG_ADMIN_URL" -qc "CREATE DATABASE $1" >/dev/null
 }
 
+# php-cli runs the OpenCart extension's own code in the cross-language tests (mysqli and curl as in a shop).
 ensure_php() {
-	command -v php >/dev/null && php -m 2>/dev/null | grep -qi mysqli && return 0
-	apt_install php-cli php-mysql
+	if command -v php >/dev/null; then
+		local mods
+		mods=$(php -m 2>/dev/null)
+		grep -qi '^mysqli$' <<<"$mods" && grep -qi '^curl$' <<<"$mods" && return 0
+	fi
+	apt_install php-cli php-mysql php-curl
 }
 
 stop_all() {
