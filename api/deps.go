@@ -9,6 +9,7 @@ import (
 	"github.com/ocbridge/bridge/pkg/config"
 	"github.com/ocbridge/bridge/pkg/connect"
 	"github.com/ocbridge/bridge/pkg/mapping"
+	"github.com/ocbridge/bridge/pkg/metrics"
 	"github.com/ocbridge/bridge/pkg/odoo"
 	"github.com/ocbridge/bridge/pkg/opencart"
 	"github.com/ocbridge/bridge/pkg/temporalclient"
@@ -17,6 +18,7 @@ import (
 // deps are the api's connections. Temporal and the mapping store are required at start (without them the
 // api can accept nothing); the shop database and Odoo are connected on first use.
 type deps struct {
+	metrics  *metrics.Registry // the api's own metrics; the SDK's client metrics report here too
 	temporal client.Client
 	store    *mapping.Store
 	shop     *lazy[*opencart.DB]
@@ -24,7 +26,8 @@ type deps struct {
 }
 
 func dialDeps(ctx context.Context, cfg config.Config, logger *zap.Logger) (*deps, error) {
-	tc, err := temporalclient.Dial(ctx, cfg.Temporal, logger, nil)
+	reg := metrics.New()
+	tc, err := temporalclient.Dial(ctx, cfg.Temporal, logger, reg.Temporal())
 	if err != nil {
 		return nil, err
 	}
@@ -34,6 +37,7 @@ func dialDeps(ctx context.Context, cfg config.Config, logger *zap.Logger) (*deps
 		return nil, err
 	}
 	return &deps{
+		metrics:  reg,
 		temporal: tc,
 		store:    store,
 		shop: newLazy(func(ctx context.Context) (*opencart.DB, error) {

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"net/http"
+	"strconv"
+	"strings"
+
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"go.uber.org/zap"
@@ -23,6 +27,16 @@ func newServer(cfg config.Config, d *deps, logger *zap.Logger) *echo.Echo {
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", echo.WrapHandler(d.metrics.Handler()))
+
+	admin := e.Group("/api", s.requireToken)
+	admin.GET("/failures", s.listFailures)
+	admin.POST("/failures/:id/replay", s.replayFailure)
+	admin.POST("/replay", s.replayAll)
+
+	e.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/dashboard") })
+	e.GET("/dashboard", s.dashboard, s.dashboardLogin, s.requireToken)
+	e.POST("/dashboard/failures/:id/replay", s.dashboardReplay, s.requireToken)
 	return e
 }
 
@@ -34,6 +48,9 @@ func (s *server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err)
 		}
 		req, res := c.Request(), c.Response()
+		if strings.HasPrefix(c.Path(), "/webhooks/") {
+			s.deps.metrics.Webhooks.WithLabelValues(c.Path(), strconv.Itoa(res.Status)).Inc()
+		}
 		s.log.Info("http",
 			zap.String("method", req.Method),
 			zap.String("path", c.Path()),

@@ -32,9 +32,20 @@ func newProgressView(w io.Writer) *progressView {
 
 func (v *progressView) draw(p workflows.BulkProgress) {
 	lines := make([]string, 0, len(p.Stages))
+	keys := make([]string, 0, len(p.Stages))
 	for _, st := range p.Stages {
 		lines = append(lines, stageLine(st))
+		keys = append(keys, string(st.Stage))
 	}
+	v.drawLines(keys, lines)
+}
+
+// drawCount draws a single bar of done out of total (e.g. records replayed).
+func (v *progressView) drawCount(label string, done, total int) {
+	v.drawLines([]string{label}, []string{fmt.Sprintf("%-10s %s %d/%d", label, bar(float64(done)/float64(max(total, 1))), done, total)})
+}
+
+func (v *progressView) drawLines(keys, lines []string) {
 	if v.tty {
 		if v.drawn > 0 {
 			fmt.Fprintf(v.w, "\033[%dA", v.drawn) // back to the first bar
@@ -46,7 +57,7 @@ func (v *progressView) draw(p workflows.BulkProgress) {
 		return
 	}
 	for i, l := range lines {
-		key := string(p.Stages[i].Stage)
+		key := keys[i]
 		if v.last[key] != l {
 			fmt.Fprintln(v.w, l)
 			v.last[key] = l
@@ -55,6 +66,11 @@ func (v *progressView) draw(p workflows.BulkProgress) {
 }
 
 const barWidth = 30
+
+func bar(frac float64) string {
+	filled := int(min(max(frac, 0), 1) * barWidth)
+	return strings.Repeat("█", filled) + strings.Repeat("░", barWidth-filled)
+}
 
 func stageLine(st workflows.StageProgress) string {
 	total := st.Total
@@ -65,14 +81,12 @@ func stageLine(st workflows.StageProgress) string {
 	case total > 0:
 		frac = min(float64(st.Done)/float64(total), 1)
 	}
-	filled := int(frac * barWidth)
-	bar := strings.Repeat("█", filled) + strings.Repeat("░", barWidth-filled)
 	totalText := "?"
 	if total >= 0 {
 		totalText = fmt.Sprint(total)
 	}
 	return fmt.Sprintf("%-10s %s %3.0f%%  %d/%s  page %d  +%d ~%d =%d ✗%d  %s",
-		st.Stage, bar, frac*100, st.Done, totalText, st.Page, st.Created, st.Updated, st.Unchanged, st.Failed, st.Status)
+		st.Stage, bar(frac), frac*100, st.Done, totalText, st.Page, st.Created, st.Updated, st.Unchanged, st.Failed, st.Status)
 }
 
 // summaryTable prints the final counts per stage.

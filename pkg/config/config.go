@@ -45,6 +45,8 @@ type Config struct {
 	Odoo        Odoo
 	API         API
 	Log         Log
+	// MetricsAddr is where a worker serves /metrics (the api serves it on API_ADDR); "off" disables it.
+	MetricsAddr string
 }
 
 // Temporal holds the client settings shared by worker, starter and api.
@@ -118,6 +120,7 @@ const (
 	DefaultTablePrefix     = "oc_"
 	DefaultAPIAddr         = "127.0.0.1:8080"
 	DefaultTemporalUI      = "http://127.0.0.1:8233"
+	DefaultMetricsAddr     = "127.0.0.1:9090"
 )
 
 // Load reads the environment (after loading .env from the working directory, or the file named by
@@ -183,6 +186,7 @@ func FromLookup(lookup func(string) (string, bool), parts ...Part) (Config, erro
 			Format: r.str(-1, "LOG_FORMAT", "json", false),
 			Level:  r.str(-1, "LOG_LEVEL", "info", false),
 		},
+		MetricsAddr: r.str(-1, "WORKER_METRICS_ADDR", DefaultMetricsAddr, false),
 	}
 	c.validate(&r)
 	if len(r.errs) > 0 {
@@ -228,6 +232,11 @@ func (c *Config) validate(r *reader) {
 		u, err := url.Parse(c.Odoo.URL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			r.fail("ODOO_URL", "must be an http(s) URL such as https://mycompany.odoo.com (got %q)", c.Odoo.URL)
+		}
+	}
+	if c.MetricsAddr != "" && c.MetricsAddr != "off" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			r.fail("WORKER_METRICS_ADDR", "must be host:port or off (%v)", err)
 		}
 	}
 	if c.API.Addr != "" {
