@@ -53,7 +53,12 @@ func run(ctx context.Context, env *cli, args []string) int {
 	switch {
 	case err == nil:
 		return 0
-	case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, flag.ErrHelp):
+		return 2
+	case errors.Is(err, errUsage):
+		if err != errUsage {
+			fmt.Fprintln(env.stderr, "starter:", err)
+		}
 		return 2
 	default:
 		fmt.Fprintln(env.stderr, "starter:", err)

@@ -3,6 +3,7 @@ package mapping
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -41,4 +42,24 @@ func (s *Store) SwapCursor(ctx context.Context, name, old, value string) (bool, 
 		return false, err
 	}
 	return tag.RowsAffected() == 1, nil
+}
+
+// CursorValue is a stored watermark and when it last moved.
+type CursorValue struct {
+	Name      string
+	Value     string
+	UpdatedAt time.Time
+}
+
+// Cursors lists every watermark of the connection, by name.
+func (s *Store) Cursors(ctx context.Context) ([]CursorValue, error) {
+	rows, err := s.pool.Query(ctx, `SELECT name, value, updated_at FROM cursors WHERE connection = $1 ORDER BY name`, s.connection)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (CursorValue, error) {
+		var c CursorValue
+		err := r.Scan(&c.Name, &c.Value, &c.UpdatedAt)
+		return c, err
+	})
 }

@@ -122,3 +122,12 @@ func (s *Store) Failure(ctx context.Context, id int64) (Failure, error) {
 	return scanFailure(s.pool.QueryRow(ctx, `SELECT `+failureColumns+` FROM failures WHERE connection = $1 AND id = $2`,
 		s.connection, id))
 }
+
+// OpenFailureCounts counts the open failures per kind (kinds without any are absent).
+func (s *Store) OpenFailureCounts(ctx context.Context) (map[Kind]int, error) {
+	rows, err := s.pool.Query(ctx, `SELECT kind, count(*) FROM failures WHERE connection = $1 AND resolved_at IS NULL GROUP BY kind`, s.connection)
+	if err != nil {
+		return nil, err
+	}
+	return countsByKind(rows)
+}

@@ -274,6 +274,10 @@ func (s *Store) Counts(ctx context.Context) (map[Kind]int, error) {
 	if err != nil {
 		return nil, err
 	}
+	return countsByKind(rows)
+}
+
+func countsByKind(rows pgx.Rows) (map[Kind]int, error) {
 	defer rows.Close()
 	out := map[Kind]int{}
 	for rows.Next() {

@@ -217,6 +217,10 @@ func TestCursorsRoundTrip(t *testing.T) {
 	if v, _ := s.Cursor(ctx, "order_history"); v != "130" {
 		t.Fatalf("cursor = %q, want 130", v)
 	}
+	all, err := s.Cursors(ctx)
+	if err != nil || len(all) != 2 || all[0].Name != "odoo_stock" || all[1].Value != "130" || all[1].UpdatedAt.IsZero() {
+		t.Fatalf("Cursors = %+v, %v", all, err)
+	}
 }
 
 func TestFailuresKeepOneOpenRowPerRecord(t *testing.T) {
@@ -262,6 +266,9 @@ func TestFailuresKeepOneOpenRowPerRecord(t *testing.T) {
 	}
 	if l, _ := s.Failures(ctx, FailureFilter{}); len(l) != 1 || l[0].RecordID != "43" {
 		t.Fatalf("open failures after resolve = %v", l)
+	}
+	if n, err := s.OpenFailureCounts(ctx); err != nil || n[KindProduct] != 1 || len(n) != 1 {
+		t.Fatalf("OpenFailureCounts = %v, %v", n, err)
 	}
 	if l, _ := s.Failures(ctx, FailureFilter{IncludeResolved: true}); len(l) != 2 {
 		t.Fatalf("with resolved = %v", l)

@@ -1,0 +1,337 @@
+-- Tables of an OpenCart 4.0.2.x shop that the bridge reads or writes, with
+-- the column types, defaults and nullability of 4.0.2.3 (no foreign keys:
+-- 4.x declares none in the database). {p} is the table prefix.
+-- Written for the bridge's own demo and fast tests; the test
+-- TestSchemaMatchesRealDump keeps it a subset of the real install.
+
+-- Shop configuration
+CREATE TABLE `{p}setting` (
+  `setting_id` int(11) NOT NULL AUTO_INCREMENT, `store_id` int(11) NOT NULL DEFAULT 0,
+  `code` varchar(128) NOT NULL, `key` varchar(128) NOT NULL, `value` text NOT NULL,
+  `serialized` tinyint(1) NOT NULL DEFAULT 0,
+  PRIMARY KEY (`setting_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}language` (
+  `language_id` int(11) NOT NULL AUTO_INCREMENT, `name` varchar(32) NOT NULL, `code` varchar(5) NOT NULL,
+  `locale` varchar(255) NOT NULL, `extension` varchar(255) NOT NULL,
+  `sort_order` int(3) NOT NULL DEFAULT 0, `status` tinyint(1) NOT NULL,
+  PRIMARY KEY (`language_id`), KEY `name` (`name`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}store` (
+  `store_id` int(11) NOT NULL AUTO_INCREMENT, `name` varchar(64) NOT NULL, `url` varchar(255) NOT NULL,
+  PRIMARY KEY (`store_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}layout` (
+  `layout_id` int(11) NOT NULL AUTO_INCREMENT, `name` varchar(64) NOT NULL,
+  PRIMARY KEY (`layout_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}extension` (
+  `extension_id` int(11) NOT NULL AUTO_INCREMENT, `extension` varchar(255) NOT NULL,
+  `type` varchar(32) NOT NULL, `code` varchar(128) NOT NULL,
+  PRIMARY KEY (`extension_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}event` (
+  `event_id` int(11) NOT NULL AUTO_INCREMENT, `code` varchar(128) NOT NULL, `description` text NOT NULL,
+  `trigger` text NOT NULL, `action` text NOT NULL,
+  `status` tinyint(1) NOT NULL DEFAULT 0, `sort_order` int(3) NOT NULL DEFAULT 1,
+  PRIMARY KEY (`event_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}seo_url` (
+  `seo_url_id` int(11) NOT NULL AUTO_INCREMENT, `store_id` int(11) NOT NULL, `language_id` int(11) NOT NULL,
+  `key` varchar(64) NOT NULL, `value` varchar(255) NOT NULL, `keyword` varchar(768) NOT NULL, `sort_order` int(3) NOT NULL,
+  PRIMARY KEY (`seo_url_id`), KEY `keyword` (`keyword`), KEY `query` (`key`, `value`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+-- Geography, currency, tax
+CREATE TABLE `{p}address_format` (
+  `address_format_id` int(11) NOT NULL AUTO_INCREMENT, `name` varchar(128) NOT NULL, `address_format` text NOT NULL,
+  PRIMARY KEY (`address_format_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}country` (
+  `country_id` int(11) NOT NULL AUTO_INCREMENT, `name` varchar(128) NOT NULL,
+  `iso_code_2` varchar(2) NOT NULL, `iso_code_3` varchar(3) NOT NULL, `address_format_id` int(11) NOT NULL,
+  `postcode_required` tinyint(1) NOT NULL, `status` tinyint(1) NOT NULL DEFAULT 1,
+  PRIMARY KEY (`country_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}zone` (
+  `zone_id` int(11) NOT NULL AUTO_INCREMENT, `country_id` int(11) NOT NULL, `name` varchar(128) NOT NULL,
+  `code` varchar(32) NOT NULL, `status` tinyint(1) NOT NULL DEFAULT 1,
+  PRIMARY KEY (`zone_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}geo_zone` (
+  `geo_zone_id` int(11) NOT NULL AUTO_INCREMENT, `name` varchar(32) NOT NULL, `description` varchar(255) NOT NULL,
+  `date_added` datetime NOT NULL, `date_modified` datetime NOT NULL,
+  PRIMARY KEY (`geo_zone_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}zone_to_geo_zone` (
+  `zone_to_geo_zone_id` int(11) NOT NULL AUTO_INCREMENT, `country_id` int(11) NOT NULL,
+  `zone_id` int(11) NOT NULL DEFAULT 0, `geo_zone_id` int(11) NOT NULL,
+  `date_added` datetime NOT NULL, `date_modified` datetime NOT NULL,
+  PRIMARY KEY (`zone_to_geo_zone_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}currency` (
+  `currency_id` int(11) NOT NULL AUTO_INCREMENT, `title` varchar(32) NOT NULL, `code` varchar(3) NOT NULL,
+  `symbol_left` varchar(12) NOT NULL, `symbol_right` varchar(12) NOT NULL, `decimal_place` int(1) NOT NULL,
+  `value` double(15,8) NOT NULL, `status` tinyint(1) NOT NULL, `date_modified` datetime NOT NULL,
+  PRIMARY KEY (`currency_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}tax_class` (
+  `tax_class_id` int(11) NOT NULL AUTO_INCREMENT, `title` varchar(32) NOT NULL, `description` varchar(255) NOT NULL,
+  `date_added` datetime NOT NULL, `date_modified` datetime NOT NULL,
+  PRIMARY KEY (`tax_class_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}tax_rate` (
+  `tax_rate_id` int(11) NOT NULL AUTO_INCREMENT, `geo_zone_id` int(11) NOT NULL DEFAULT 0, `name` varchar(32) NOT NULL,
+  `rate` decimal(15,4) NOT NULL DEFAULT 0.0000, `type` char(1) NOT NULL,
+  `date_added` datetime NOT NULL, `date_modified` datetime NOT NULL,
+  PRIMARY KEY (`tax_rate_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}tax_rate_to_customer_group` (
+  `tax_rate_id` int(11) NOT NULL, `customer_group_id` int(11) NOT NULL,
+  PRIMARY KEY (`tax_rate_id`, `customer_group_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}tax_rule` (
+  `tax_rule_id` int(11) NOT NULL AUTO_INCREMENT, `tax_class_id` int(11) NOT NULL, `tax_rate_id` int(11) NOT NULL,
+  `based` varchar(10) NOT NULL, `priority` int(5) NOT NULL DEFAULT 1,
+  PRIMARY KEY (`tax_rule_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}weight_class` (
+  `weight_class_id` int(11) NOT NULL AUTO_INCREMENT, `value` decimal(15,8) NOT NULL DEFAULT 0.00000000,
+  PRIMARY KEY (`weight_class_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}weight_class_description` (
+  `weight_class_id` int(11) NOT NULL, `language_id` int(11) NOT NULL, `title` varchar(32) NOT NULL, `unit` varchar(4) NOT NULL,
+  PRIMARY KEY (`weight_class_id`, `language_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}length_class` (
+  `length_class_id` int(11) NOT NULL AUTO_INCREMENT, `value` decimal(15,8) NOT NULL,
+  PRIMARY KEY (`length_class_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}length_class_description` (
+  `length_class_id` int(11) NOT NULL, `language_id` int(11) NOT NULL, `title` varchar(32) NOT NULL, `unit` varchar(4) NOT NULL,
+  PRIMARY KEY (`length_class_id`, `language_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}stock_status` (
+  `stock_status_id` int(11) NOT NULL AUTO_INCREMENT, `language_id` int(11) NOT NULL, `name` varchar(32) NOT NULL,
+  PRIMARY KEY (`stock_status_id`, `language_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+-- Customers
+CREATE TABLE `{p}customer_group` (
+  `customer_group_id` int(11) NOT NULL AUTO_INCREMENT, `approval` int(1) NOT NULL, `sort_order` int(3) NOT NULL,
+  PRIMARY KEY (`customer_group_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}customer_group_description` (
+  `customer_group_id` int(11) NOT NULL, `language_id` int(11) NOT NULL, `name` varchar(32) NOT NULL, `description` text NOT NULL,
+  PRIMARY KEY (`customer_group_id`, `language_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}customer` (
+  `customer_id` int(11) NOT NULL AUTO_INCREMENT, `customer_group_id` int(11) NOT NULL,
+  `store_id` int(11) NOT NULL DEFAULT 0, `language_id` int(11) NOT NULL,
+  `firstname` varchar(32) NOT NULL, `lastname` varchar(32) NOT NULL, `email` varchar(96) NOT NULL,
+  `telephone` varchar(32) NOT NULL, `password` varchar(255) NOT NULL, `custom_field` text NOT NULL,
+  `newsletter` tinyint(1) NOT NULL DEFAULT 0, `ip` varchar(40) NOT NULL, `status` tinyint(1) NOT NULL,
+  `safe` tinyint(1) NOT NULL, `token` text NOT NULL, `code` varchar(40) NOT NULL, `date_added` datetime NOT NULL,
+  PRIMARY KEY (`customer_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}address` (
+  `address_id` int(11) NOT NULL AUTO_INCREMENT, `customer_id` int(11) NOT NULL,
+  `firstname` varchar(32) NOT NULL, `lastname` varchar(32) NOT NULL, `company` varchar(60) NOT NULL,
+  `address_1` varchar(128) NOT NULL, `address_2` varchar(128) NOT NULL, `city` varchar(128) NOT NULL,
+  `postcode` varchar(10) NOT NULL, `country_id` int(11) NOT NULL DEFAULT 0, `zone_id` int(11) NOT NULL DEFAULT 0,
+  `custom_field` text NOT NULL, `default` tinyint(1) NOT NULL,
+  PRIMARY KEY (`address_id`), KEY `customer_id` (`customer_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+-- Catalog
+CREATE TABLE `{p}category` (
+  `category_id` int(11) NOT NULL AUTO_INCREMENT, `image` varchar(255) NOT NULL, `parent_id` int(11) NOT NULL DEFAULT 0,
+  `top` tinyint(1) NOT NULL, `column` int(3) NOT NULL, `sort_order` int(3) NOT NULL DEFAULT 0, `status` tinyint(1) NOT NULL,
+  `date_added` datetime NOT NULL, `date_modified` datetime NOT NULL,
+  PRIMARY KEY (`category_id`), KEY `parent_id` (`parent_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}category_description` (
+  `category_id` int(11) NOT NULL, `language_id` int(11) NOT NULL, `name` varchar(255) NOT NULL, `description` text NOT NULL,
+  `meta_title` varchar(255) NOT NULL, `meta_description` varchar(255) NOT NULL, `meta_keyword` varchar(255) NOT NULL,
+  PRIMARY KEY (`category_id`, `language_id`), KEY `name` (`name`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}category_path` (
+  `category_id` int(11) NOT NULL, `path_id` int(11) NOT NULL, `level` int(11) NOT NULL,
+  PRIMARY KEY (`category_id`, `path_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}category_to_layout` (
+  `category_id` int(11) NOT NULL, `store_id` int(11) NOT NULL, `layout_id` int(11) NOT NULL,
+  PRIMARY KEY (`category_id`, `store_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}category_to_store` (
+  `category_id` int(11) NOT NULL, `store_id` int(11) NOT NULL DEFAULT 0,
+  PRIMARY KEY (`category_id`, `store_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}manufacturer` (
+  `manufacturer_id` int(11) NOT NULL AUTO_INCREMENT, `name` varchar(64) NOT NULL, `image` varchar(255) NOT NULL,
+  `sort_order` int(3) NOT NULL,
+  PRIMARY KEY (`manufacturer_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}manufacturer_to_store` (
+  `manufacturer_id` int(11) NOT NULL, `store_id` int(11) NOT NULL,
+  PRIMARY KEY (`manufacturer_id`, `store_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}attribute_group` (
+  `attribute_group_id` int(11) NOT NULL AUTO_INCREMENT, `sort_order` int(3) NOT NULL,
+  PRIMARY KEY (`attribute_group_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}attribute_group_description` (
+  `attribute_group_id` int(11) NOT NULL, `language_id` int(11) NOT NULL, `name` varchar(64) NOT NULL,
+  PRIMARY KEY (`attribute_group_id`, `language_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}attribute` (
+  `attribute_id` int(11) NOT NULL AUTO_INCREMENT, `attribute_group_id` int(11) NOT NULL, `sort_order` int(3) NOT NULL,
+  PRIMARY KEY (`attribute_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}attribute_description` (
+  `attribute_id` int(11) NOT NULL, `language_id` int(11) NOT NULL, `name` varchar(64) NOT NULL,
+  PRIMARY KEY (`attribute_id`, `language_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}option` (
+  `option_id` int(11) NOT NULL AUTO_INCREMENT, `type` varchar(32) NOT NULL, `sort_order` int(3) NOT NULL,
+  PRIMARY KEY (`option_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}option_description` (
+  `option_id` int(11) NOT NULL, `language_id` int(11) NOT NULL, `name` varchar(128) NOT NULL,
+  PRIMARY KEY (`option_id`, `language_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}option_value` (
+  `option_value_id` int(11) NOT NULL AUTO_INCREMENT, `option_id` int(11) NOT NULL, `image` varchar(255) NOT NULL,
+  `sort_order` int(3) NOT NULL,
+  PRIMARY KEY (`option_value_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}option_value_description` (
+  `option_value_id` int(11) NOT NULL, `language_id` int(11) NOT NULL, `option_id` int(11) NOT NULL, `name` varchar(128) NOT NULL,
+  PRIMARY KEY (`option_value_id`, `language_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}product` (
+  `product_id` int(11) NOT NULL AUTO_INCREMENT, `master_id` int(11) NOT NULL DEFAULT 0, `model` varchar(64) NOT NULL,
+  `sku` varchar(64) NOT NULL, `upc` varchar(12) NOT NULL, `ean` varchar(14) NOT NULL, `jan` varchar(13) NOT NULL,
+  `isbn` varchar(17) NOT NULL, `mpn` varchar(64) NOT NULL, `location` varchar(128) NOT NULL,
+  `variant` text NOT NULL DEFAULT '', `override` text NOT NULL DEFAULT '',
+  `quantity` int(4) NOT NULL DEFAULT 0, `stock_status_id` int(11) NOT NULL, `image` varchar(255) NOT NULL,
+  `manufacturer_id` int(11) NOT NULL, `shipping` tinyint(1) NOT NULL DEFAULT 1, `price` decimal(15,4) NOT NULL DEFAULT 0.0000,
+  `points` int(8) NOT NULL DEFAULT 0, `tax_class_id` int(11) NOT NULL, `date_available` date NOT NULL,
+  `weight` decimal(15,8) NOT NULL DEFAULT 0.00000000, `weight_class_id` int(11) NOT NULL DEFAULT 0,
+  `length` decimal(15,8) NOT NULL DEFAULT 0.00000000, `width` decimal(15,8) NOT NULL DEFAULT 0.00000000,
+  `height` decimal(15,8) NOT NULL DEFAULT 0.00000000, `length_class_id` int(11) NOT NULL DEFAULT 0,
+  `subtract` tinyint(1) NOT NULL DEFAULT 1, `minimum` int(11) NOT NULL DEFAULT 1, `rating` int(1) NOT NULL,
+  `sort_order` int(11) NOT NULL DEFAULT 0, `status` tinyint(1) NOT NULL DEFAULT 0,
+  `date_added` datetime NOT NULL, `date_modified` datetime NOT NULL,
+  PRIMARY KEY (`product_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}product_description` (
+  `product_id` int(11) NOT NULL, `language_id` int(11) NOT NULL, `name` varchar(255) NOT NULL,
+  `description` text NOT NULL, `tag` text NOT NULL, `meta_title` varchar(255) NOT NULL,
+  `meta_description` varchar(255) NOT NULL, `meta_keyword` varchar(255) NOT NULL,
+  PRIMARY KEY (`product_id`, `language_id`), KEY `name` (`name`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}product_attribute` (
+  `product_id` int(11) NOT NULL, `attribute_id` int(11) NOT NULL, `language_id` int(11) NOT NULL, `text` text NOT NULL,
+  PRIMARY KEY (`product_id`, `attribute_id`, `language_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}product_discount` (
+  `product_discount_id` int(11) NOT NULL AUTO_INCREMENT, `product_id` int(11) NOT NULL, `customer_group_id` int(11) NOT NULL,
+  `quantity` int(4) NOT NULL DEFAULT 0, `priority` int(5) NOT NULL DEFAULT 1, `price` decimal(15,4) NOT NULL DEFAULT 0.0000,
+  `date_start` date NOT NULL, `date_end` date NOT NULL,
+  PRIMARY KEY (`product_discount_id`), KEY `product_id` (`product_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}product_special` (
+  `product_special_id` int(11) NOT NULL AUTO_INCREMENT, `product_id` int(11) NOT NULL, `customer_group_id` int(11) NOT NULL,
+  `priority` int(5) NOT NULL DEFAULT 1, `price` decimal(15,4) NOT NULL DEFAULT 0.0000,
+  `date_start` date NOT NULL, `date_end` date NOT NULL,
+  PRIMARY KEY (`product_special_id`), KEY `product_id` (`product_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}product_image` (
+  `product_image_id` int(11) NOT NULL AUTO_INCREMENT, `product_id` int(11) NOT NULL, `image` varchar(255) NOT NULL,
+  `sort_order` int(3) NOT NULL DEFAULT 0,
+  PRIMARY KEY (`product_image_id`), KEY `product_id` (`product_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}product_option` (
+  `product_option_id` int(11) NOT NULL AUTO_INCREMENT, `product_id` int(11) NOT NULL, `option_id` int(11) NOT NULL,
+  `value` text NOT NULL, `required` tinyint(1) NOT NULL,
+  PRIMARY KEY (`product_option_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}product_option_value` (
+  `product_option_value_id` int(11) NOT NULL AUTO_INCREMENT, `product_option_id` int(11) NOT NULL,
+  `product_id` int(11) NOT NULL, `option_id` int(11) NOT NULL, `option_value_id` int(11) NOT NULL,
+  `quantity` int(3) NOT NULL, `subtract` tinyint(1) NOT NULL, `price` decimal(15,4) NOT NULL, `price_prefix` varchar(1) NOT NULL,
+  `points` int(8) NOT NULL, `points_prefix` varchar(1) NOT NULL, `weight` decimal(15,8) NOT NULL, `weight_prefix` varchar(1) NOT NULL,
+  PRIMARY KEY (`product_option_value_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}product_related` (
+  `product_id` int(11) NOT NULL, `related_id` int(11) NOT NULL,
+  PRIMARY KEY (`product_id`, `related_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}product_to_category` (
+  `product_id` int(11) NOT NULL, `category_id` int(11) NOT NULL,
+  PRIMARY KEY (`product_id`, `category_id`), KEY `category_id` (`category_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}product_to_layout` (
+  `product_id` int(11) NOT NULL, `store_id` int(11) NOT NULL, `layout_id` int(11) NOT NULL,
+  PRIMARY KEY (`product_id`, `store_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}product_to_store` (
+  `product_id` int(11) NOT NULL, `store_id` int(11) NOT NULL DEFAULT 0,
+  PRIMARY KEY (`product_id`, `store_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+-- Orders
+CREATE TABLE `{p}order_status` (
+  `order_status_id` int(11) NOT NULL AUTO_INCREMENT, `language_id` int(11) NOT NULL, `name` varchar(32) NOT NULL,
+  PRIMARY KEY (`order_status_id`, `language_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}order` (
+  `order_id` int(11) NOT NULL AUTO_INCREMENT, `subscription_id` int(11) NOT NULL,
+  `invoice_no` int(11) NOT NULL DEFAULT 0, `invoice_prefix` varchar(26) NOT NULL, `transaction_id` varchar(100) NOT NULL,
+  `store_id` int(11) NOT NULL DEFAULT 0, `store_name` varchar(64) NOT NULL, `store_url` varchar(255) NOT NULL,
+  `customer_id` int(11) NOT NULL DEFAULT 0, `customer_group_id` int(11) NOT NULL DEFAULT 0,
+  `firstname` varchar(32) NOT NULL, `lastname` varchar(32) NOT NULL, `email` varchar(96) NOT NULL,
+  `telephone` varchar(32) NOT NULL, `custom_field` text NOT NULL,
+  `payment_address_id` int(11) NOT NULL, `payment_firstname` varchar(32) NOT NULL, `payment_lastname` varchar(32) NOT NULL,
+  `payment_company` varchar(60) NOT NULL, `payment_address_1` varchar(128) NOT NULL, `payment_address_2` varchar(128) NOT NULL,
+  `payment_city` varchar(128) NOT NULL, `payment_postcode` varchar(10) NOT NULL, `payment_country` varchar(128) NOT NULL,
+  `payment_country_id` int(11) NOT NULL, `payment_zone` varchar(128) NOT NULL, `payment_zone_id` int(11) NOT NULL,
+  `payment_address_format` text NOT NULL, `payment_custom_field` text NOT NULL, `payment_method` text NOT NULL,
+  `shipping_address_id` int(11) NOT NULL, `shipping_firstname` varchar(32) NOT NULL, `shipping_lastname` varchar(32) NOT NULL,
+  `shipping_company` varchar(60) NOT NULL, `shipping_address_1` varchar(128) NOT NULL, `shipping_address_2` varchar(128) NOT NULL,
+  `shipping_city` varchar(128) NOT NULL, `shipping_postcode` varchar(10) NOT NULL, `shipping_country` varchar(128) NOT NULL,
+  `shipping_country_id` int(11) NOT NULL, `shipping_zone` varchar(128) NOT NULL, `shipping_zone_id` int(11) NOT NULL,
+  `shipping_address_format` text NOT NULL, `shipping_custom_field` text NOT NULL, `shipping_method` text NOT NULL,
+  `comment` text NOT NULL, `total` decimal(15,4) NOT NULL DEFAULT 0.0000, `order_status_id` int(11) NOT NULL DEFAULT 0,
+  `affiliate_id` int(11) NOT NULL, `commission` decimal(15,4) NOT NULL, `marketing_id` int(11) NOT NULL,
+  `tracking` varchar(64) NOT NULL, `language_id` int(11) NOT NULL, `language_code` varchar(5) NOT NULL,
+  `currency_id` int(11) NOT NULL, `currency_code` varchar(3) NOT NULL, `currency_value` decimal(15,8) NOT NULL DEFAULT 1.00000000,
+  `ip` varchar(40) NOT NULL, `forwarded_ip` varchar(40) NOT NULL, `user_agent` varchar(255) NOT NULL,
+  `accept_language` varchar(255) NOT NULL, `date_added` datetime NOT NULL, `date_modified` datetime NOT NULL,
+  PRIMARY KEY (`order_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}order_product` (
+  `order_product_id` int(11) NOT NULL AUTO_INCREMENT, `order_id` int(11) NOT NULL, `product_id` int(11) NOT NULL,
+  `master_id` int(11) NOT NULL, `name` varchar(255) NOT NULL, `model` varchar(64) NOT NULL, `quantity` int(4) NOT NULL,
+  `price` decimal(15,4) NOT NULL DEFAULT 0.0000, `total` decimal(15,4) NOT NULL DEFAULT 0.0000,
+  `tax` decimal(15,4) NOT NULL DEFAULT 0.0000, `reward` int(8) NOT NULL,
+  PRIMARY KEY (`order_product_id`), KEY `order_id` (`order_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}order_option` (
+  `order_option_id` int(11) NOT NULL AUTO_INCREMENT, `order_id` int(11) NOT NULL, `order_product_id` int(11) NOT NULL,
+  `product_option_id` int(11) NOT NULL, `product_option_value_id` int(11) NOT NULL DEFAULT 0,
+  `name` varchar(255) NOT NULL, `value` text NOT NULL, `type` varchar(32) NOT NULL,
+  PRIMARY KEY (`order_option_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}order_total` (
+  `order_total_id` int(10) NOT NULL AUTO_INCREMENT, `order_id` int(11) NOT NULL, `extension` varchar(255) NOT NULL,
+  `code` varchar(32) NOT NULL, `title` varchar(255) NOT NULL, `value` decimal(15,4) NOT NULL DEFAULT 0.0000,
+  `sort_order` int(3) NOT NULL,
+  PRIMARY KEY (`order_total_id`), KEY `order_id` (`order_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+CREATE TABLE `{p}order_history` (
+  `order_history_id` int(11) NOT NULL AUTO_INCREMENT, `order_id` int(11) NOT NULL, `order_status_id` int(11) NOT NULL,
+  `notify` tinyint(1) NOT NULL DEFAULT 0, `comment` text NOT NULL, `date_added` datetime NOT NULL,
+  PRIMARY KEY (`order_history_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
