@@ -28,11 +28,18 @@ func newServer(cfg config.Config, d *deps, logger *zap.Logger) *echo.Echo {
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", echo.WrapHandler(d.metrics.Handler()))
+	e.POST("/webhooks/odoo/:token", s.odooWebhook())
+	e.POST("/webhooks/opencart", s.openCartWebhook)
 
 	admin := e.Group("/api", s.requireToken)
 	admin.GET("/failures", s.listFailures)
 	admin.POST("/failures/:id/replay", s.replayFailure)
 	admin.POST("/replay", s.replayAll)
+	admin.GET("/mappings/:kind", s.listMappings)
+	admin.GET("/mappings/:kind/unmapped", s.unmappedRecords)
+	admin.POST("/mappings/:kind", s.createMapping)
+	admin.DELETE("/mappings/:kind/:odoo_id", s.deleteMapping)
+	admin.POST("/orders/:id/sync", s.syncOrder)
 
 	e.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/dashboard") })
 	e.GET("/dashboard", s.dashboard, s.dashboardLogin, s.requireToken)
