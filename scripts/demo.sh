@@ -22,7 +22,7 @@ ensure_database bridge_demo
 cat >"$STACK_DIR/demo.env" <<ENV
 BRIDGE_CONNECTION=demo
 BRIDGE_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bridge_demo?sslmode=disable
-OPENCART_DSN=root@tcp(127.0.0.1:3306)/bridge_demo_shop
+OPENCART_DSN='root@tcp(127.0.0.1:3306)/bridge_demo_shop'
 ODOO_URL=http://127.0.0.1:8069
 ODOO_DB=odoo
 ODOO_USERNAME=admin
@@ -63,6 +63,12 @@ log "bulk sync Odoo → OpenCart"
 
 log "placing ${DEMO_ORDERS:-3} orders in the shop, each announced by a signed webhook"
 "$BIN/starter" demo orders --count "${DEMO_ORDERS:-3}"
+sleep 3
+log "the shop's UK VAT has no Odoo tax, so the orders wait for a person to map it (they never guess a tax):"
+"$BIN/starter" mappings unmapped tax || true
+log "mapping it as an operator would; the mapping wakes the waiting orders"
+"$BIN/starter" demo map-taxes
+"$BIN/starter" demo wait
 
 echo
 "$BIN/starter" demo summary

@@ -170,6 +170,12 @@ ensure_php() {
 	apt_install php-cli php-mysql php-curl
 }
 
+# Chromium (headless) renders the api's dashboard in its browser test, which looks for /usr/bin/chromium.
+ensure_chromium() {
+	[[ -x /usr/bin/chromium ]] && return 0
+	apt_install chromium
+}
+
 stop_all() {
 	for name in api worker odoosim; do stop_pidfile "$name"; done
 	stop_pidfile temporal

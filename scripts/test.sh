@@ -8,6 +8,7 @@ trap stop_all EXIT
 
 command -v python3 >/dev/null || apt_install python3
 ensure_php
+ensure_chromium
 ensure_postgres
 ensure_mariadb
 start_temporal 7243 no

@@ -26,7 +26,7 @@ import (
 
 func init() {
 	commands["demo"] = command{
-		summary: "the demo's steps: demo shop --recreate | demo orders [--count N] | demo summary",
+		summary: "the demo's steps: demo shop --recreate | orders [--count N] | map-taxes | wait | summary",
 		run:     demo,
 	}
 }
@@ -40,10 +40,14 @@ func demo(ctx context.Context, env *cli, args []string) error {
 		return demoShop(ctx, env, args[1:])
 	case "orders":
 		return demoOrders(ctx, env, args[1:])
+	case "map-taxes":
+		return demoMapTaxes(ctx, env)
+	case "wait":
+		return demoWait(ctx, env, args[1:])
 	case "summary":
 		return demoSummary(ctx, env)
 	}
-	return fmt.Errorf("demo step %q: use shop, orders or summary: %w", args[0], errUsage)
+	return fmt.Errorf("demo step %q: use shop, orders, map-taxes, wait or summary: %w", args[0], errUsage)
 }
 
 // demoShop (re)creates the demo shop database named by OPENCART_DSN from the project's own schema code.
@@ -85,13 +89,11 @@ func demoShop(ctx context.Context, env *cli, args []string) error {
 }
 
 // demoOrders places orders in the demo shop the way its checkout would, with products the bulk sync
-// brought over, announces each with a signed webhook, and waits until the bridge has created their sale
-// orders.
+// brought over, and announces each with a signed webhook.
 func demoOrders(ctx context.Context, env *cli, args []string) error {
 	fs := env.flags("demo orders", "[--count N] [--api URL]")
 	count := fs.Int("count", 3, "how many orders")
 	apiURL := fs.String("api", "", "the bridge api's base URL (default http://API_ADDR)")
-	wait := fs.Duration("wait", 2*time.Minute, "how long to wait for the sale orders")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -126,7 +128,6 @@ func demoOrders(ctx context.Context, env *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	var ids []int
 	for i := range *count {
 		o, err := cart.order(ctx, i, products)
 		if err != nil {
@@ -141,26 +142,8 @@ func demoOrders(ctx context.Context, env *cli, args []string) error {
 			return fmt.Errorf("order %d placed, but its webhook failed (the catch-up poll will still find it): %w", id, err)
 		}
 		fmt.Fprintf(env.stdout, "placed order %d (%d lines, total %.2f) and sent its signed webhook\n", id, len(o.Lines), o.Totals[len(o.Totals)-1].Value)
-		ids = append(ids, id)
 	}
-	deadline := time.Now().Add(*wait)
-	view := newProgressView(env.stdout)
-	for {
-		done := 0
-		for _, id := range ids {
-			if _, err := store.ByOpenCartID(ctx, mapping.KindOrder, strconv.Itoa(id)); err == nil {
-				done++
-			}
-		}
-		view.drawCount("orders", done, len(ids))
-		if done == len(ids) {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("%d of %d orders reached Odoo within %s; see `starter failures` and the Temporal UI", done, len(ids), *wait)
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
+	return nil
 }
 
 // demoProducts returns enabled shop products that the bulk sync mapped to Odoo, configurable ones first.
@@ -250,24 +233,26 @@ func (c *demoCart) order(ctx context.Context, n int, products []opencart.Product
 				ProductOptionValueID: keys.ValueIDs[n%len(opt.Values)], Name: c.names[-opt.OptionID], Value: c.names[v.OptionValueID], Type: keys.Type})
 			line.Price += v.Price
 		}
-		applied, err := c.shop.TaxFor(ctx, p.TaxClassID, opencart.TaxContext{CustomerGroupID: 1, Shipping: &c.loc, Payment: &c.loc})
-		if err != nil {
+		before := sumTaxes(taxes)
+		if err := c.addTaxes(ctx, p.TaxClassID, line.Price, line.Quantity, taxes); err != nil {
 			return o, err
 		}
-		for _, t := range applied {
-			amount := t.Rate
-			if t.Type == "P" {
-				amount = line.Price * t.Rate / 100
-			}
-			line.Tax += amount
-			taxes[t.Name] += amount * float64(line.Quantity)
-		}
+		line.Tax = (sumTaxes(taxes) - before) / float64(line.Quantity)
 		sub += line.Price * float64(line.Quantity)
 		o.Lines = append(o.Lines, line)
 	}
+	// Flat Rate shipping costs 5.00 and is taxed by its own tax class, as checkout does.
+	const shipping = 5.0
+	if v, found, err := c.shop.Setting(ctx, 0, "shipping_flat_tax_class_id"); err != nil {
+		return o, err
+	} else if class, _ := strconv.Atoi(v); found && class > 0 {
+		if err := c.addTaxes(ctx, class, shipping, 1, taxes); err != nil {
+			return o, err
+		}
+	}
 	o.Totals = append(o.Totals, checkout.Total{Code: "sub_total", Title: "Sub-Total", Value: round2(sub), SortOrder: 1},
-		checkout.Total{Code: "shipping", Title: "Flat Shipping Rate", Value: 5, SortOrder: 3})
-	total := sub + 5
+		checkout.Total{Code: "shipping", Title: "Flat Shipping Rate", Value: shipping, SortOrder: 3})
+	total := sub + shipping
 	if n == 0 {
 		o.Totals = append(o.Totals, checkout.Total{Code: "coupon", Title: "Coupon (DEMO10)", Value: -round2(sub * 0.1), SortOrder: 4})
 		total -= round2(sub * 0.1)
@@ -278,6 +263,30 @@ func (c *demoCart) order(ctx context.Context, n int, products []opencart.Product
 	}
 	o.Totals = append(o.Totals, checkout.Total{Code: "total", Title: "Total", Value: round2(total), SortOrder: 9})
 	return o, nil
+}
+
+// addTaxes adds the taxes of quantity × price under a tax class to taxes (by rate name).
+func (c *demoCart) addTaxes(ctx context.Context, class int, price float64, quantity int, taxes map[string]float64) error {
+	applied, err := c.shop.TaxFor(ctx, class, opencart.TaxContext{CustomerGroupID: 1, Shipping: &c.loc, Payment: &c.loc})
+	if err != nil {
+		return err
+	}
+	for _, t := range applied {
+		amount := t.Rate
+		if t.Type == "P" {
+			amount = price * t.Rate / 100
+		}
+		taxes[t.Name] += amount * float64(quantity)
+	}
+	return nil
+}
+
+func sumTaxes(taxes map[string]float64) float64 {
+	sum := 0.0
+	for _, v := range taxes {
+		sum += v
+	}
+	return sum
 }
 
 func round2(v float64) float64 { return math.Round(v*100) / 100 }
@@ -321,9 +330,9 @@ func demoSummary(ctx context.Context, env *cli) error {
 	}{
 		{"attributes / options", odooCount(ctx, erp, "product.attribute", nil), "SELECT COUNT(*) FROM " + p + "option", mapping.KindAttribute},
 		{"categories", odooCount(ctx, erp, "product.category", nil), "SELECT COUNT(*) FROM " + p + "category", mapping.KindCategory},
-		{"products", odooCount(ctx, erp, "product.template", odoo.Domain{odoo.Leaf("sale_ok", "=", true)}), "SELECT COUNT(*) FROM " + p + "product WHERE status = 1", mapping.KindProduct},
-		{"orders (from the shop)", odooCount(ctx, erp, "sale.order", odoo.Domain{odoo.Leaf("client_order_ref", "=like", "OC-%")}), "SELECT COUNT(*) FROM " + p + "`order` WHERE order_status_id > 0", mapping.KindOrder},
-		{"customers", odooCount(ctx, erp, "res.partner", odoo.Domain{odoo.Leaf("customer_rank", ">", 0)}), "SELECT COUNT(DISTINCT email) FROM " + p + "`order` WHERE order_status_id > 0", mapping.KindCustomer},
+		{"products", odooCount(ctx, erp, "product.template", odoo.Domain{odoo.Leaf("sale_ok", "=", true), "!", odoo.Leaf("default_code", "=like", "OC-%")}), "SELECT COUNT(*) FROM " + p + "product WHERE status = 1", mapping.KindProduct},
+		{"orders (from the shop)", odooCount(ctx, erp, "sale.order", odoo.Domain{odoo.Leaf("client_order_ref", "=like", "OC-%")}), "SELECT COUNT(*) FROM `" + p + "order` WHERE order_status_id > 0", mapping.KindOrder},
+		{"customers", odooCount(ctx, erp, "res.partner", odoo.Domain{odoo.Leaf("customer_rank", ">", 0)}), "SELECT COUNT(DISTINCT email) FROM `" + p + "order` WHERE order_status_id > 0", mapping.KindCustomer},
 	}
 	tw := tabwriter.NewWriter(env.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "\tOdoo\tOpenCart\tmapped\tfailed\t")
@@ -344,4 +353,103 @@ func demoSummary(ctx context.Context, env *cli) error {
 
 func odooCount(ctx context.Context, erp *odoo.Client, model string, domain odoo.Domain) func() (int64, error) {
 	return func() (int64, error) { return erp.SearchCount(ctx, model, domain, nil) }
+}
+
+// demoWait waits until every confirmed order of the shop has its sale order in Odoo.
+func demoWait(ctx context.Context, env *cli, args []string) error {
+	fs := env.flags("demo wait", "[--timeout D]")
+	timeout := fs.Duration("timeout", 2*time.Minute, "how long to wait")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.Load(config.PartStore, config.PartOpenCart)
+	if err != nil {
+		return err
+	}
+	store, err := connect.Store(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	raw, err := sql.Open("mysql", cfg.OpenCart.DSN.Reveal())
+	if err != nil {
+		return err
+	}
+	defer raw.Close()
+	rows, err := raw.QueryContext(ctx, "SELECT order_id FROM "+"`"+cfg.OpenCart.TablePrefix+"order` WHERE order_status_id > 0 ORDER BY order_id")
+	if err != nil {
+		return err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	deadline := time.Now().Add(*timeout)
+	view := newProgressView(env.stdout)
+	for {
+		synced, err := store.ByOpenCartIDs(ctx, mapping.KindOrder, ids)
+		if err != nil {
+			return err
+		}
+		view.drawCount("orders", len(synced), len(ids))
+		if len(synced) == len(ids) {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d of %d orders reached Odoo within %s; see `starter failures`, the dashboard and the Temporal UI", len(synced), len(ids), *timeout)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
+// demoMapTaxes plays the operator for the shop's tax rates that Odoo has no tax for: it creates a sale
+// tax of the same rate in Odoo and pairs the two through the mapping admin, which wakes the orders
+// waiting for them (the default policy for taxes is to wait for a person, never to guess).
+func demoMapTaxes(ctx context.Context, env *cli) error {
+	admin, closeAll, err := env.mappingAdmin(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeAll()
+	unmapped, err := admin.Unmapped(ctx, mapping.KindTax)
+	if err != nil {
+		return err
+	}
+	shop, err := admin.Shop(ctx)
+	if err != nil {
+		return err
+	}
+	erp, err := admin.ERP(ctx)
+	if err != nil {
+		return err
+	}
+	rates, err := shop.TaxRates(ctx)
+	if err != nil {
+		return err
+	}
+	byID := map[string]opencart.TaxRate{}
+	for _, r := range rates {
+		byID[strconv.Itoa(r.ID)] = r
+	}
+	for _, rec := range unmapped.OpenCart {
+		r := byID[rec.ID]
+		values := odoo.Values{"name": r.Name, "amount": r.Rate, "amount_type": "percent", "type_tax_use": "sale"}
+		if r.Type == "F" {
+			values["amount_type"] = "fixed"
+		}
+		ids, err := erp.Create(ctx, "account.tax", []odoo.Values{values}, nil)
+		if err != nil {
+			return fmt.Errorf("create Odoo tax for %q: %w", r.Name, err)
+		}
+		if _, err := admin.Create(ctx, mapping.KindTax, ids[0], rec.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.stdout, "mapped shop tax rate %s %q to new Odoo tax %d (as: starter mappings add tax %d %s)\n", rec.ID, r.Name, ids[0], ids[0], rec.ID)
+	}
+	return nil
 }
