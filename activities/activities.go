@@ -5,6 +5,7 @@ package activities
 
 import (
 	"github.com/ocbridge/bridge/pkg/mapping"
+	"github.com/ocbridge/bridge/pkg/metrics"
 	"github.com/ocbridge/bridge/pkg/odoo"
 	"github.com/ocbridge/bridge/pkg/opencart"
 )
@@ -12,7 +13,24 @@ import (
 // Activities holds the clients the activities use. One value is registered per worker; its methods run
 // concurrently.
 type Activities struct {
-	Store *mapping.Store
-	Shop  *opencart.DB
-	ERP   *odoo.Client
+	Store   *mapping.Store
+	Shop    *opencart.DB
+	ERP     *odoo.Client
+	Metrics *metrics.Registry // nil in tests that do not look at metrics
+	// Orders configures order and customer sync (order_settings.go).
+	Orders OrderSettings
+	// Stock configures the Odoo → shop stock sync (stock_settings.go); the zero value is the defaults.
+	Stock StockSettings
+}
+
+// countRecords adds a page's outcomes to the records-synced metric.
+func (a *Activities) countRecords(kind mapping.Kind, dir mapping.Direction, r PageResult) {
+	if a.Metrics == nil {
+		return
+	}
+	for outcome, n := range map[string]int{"created": r.Created, "updated": r.Updated, "unchanged": r.Unchanged, "failed": r.Failed} {
+		if n > 0 {
+			a.Metrics.RecordsSynced.WithLabelValues(string(kind), string(dir), outcome).Add(float64(n))
+		}
+	}
 }

@@ -36,7 +36,9 @@ func (s Stage) Kind() mapping.Kind {
 }
 
 // Valid reports whether s is one of Stages.
-func (s Stage) Valid() bool { return s == StageAttributes || s == StageCategories || s == StageProducts }
+func (s Stage) Valid() bool {
+	return s == StageAttributes || s == StageCategories || s == StageProducts
+}
 
 // CatalogFilter narrows which source records a sync reads. Zero fields match everything.
 type CatalogFilter struct {
@@ -129,5 +131,10 @@ func (a *Activities) SyncCatalogPage(ctx context.Context, page CatalogPage) (Pag
 		progress.LastID = page.AfterID
 	}
 	res, err := d.syncPage(ctx, page, progress)
+	if err == nil && !page.DryRun {
+		// The whole page, including counts carried over from a failed attempt's heartbeat: an attempt
+		// reports only when it succeeds, so nothing is counted twice.
+		a.countRecords(page.Stage.Kind(), page.Direction, res)
+	}
 	return res, temporalError(err)
 }

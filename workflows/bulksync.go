@@ -27,8 +27,8 @@ const (
 	historyBudget = 1500
 )
 
-// pagesPerRun also bounds a run (each page costs about six events); a variable so tests can lower it.
-var pagesPerRun = 200
+// DefaultPagesPerRun also bounds a run: each page costs about six events.
+const DefaultPagesPerRun = 200
 
 // BulkSyncInput is small enough to type in the Temporal UI; `{}` means a full sync Odoo → OpenCart.
 type BulkSyncInput struct {
@@ -41,6 +41,8 @@ type BulkSyncInput struct {
 	IDs          []int64 `json:"ids,omitempty"`         // only these source records
 	DryRun       bool    `json:"dry_run,omitempty"`
 	PageSize     int     `json:"page_size,omitempty"`
+	// PagesPerRun is how many pages one run syncs before it continues as new (default 200).
+	PagesPerRun int `json:"pages_per_run,omitempty"`
 	// Resume carries progress across continue-as-new; leave it out when starting.
 	Resume *BulkProgress `json:"resume,omitempty"`
 }
@@ -101,6 +103,9 @@ func BulkSync(ctx workflow.Context, in BulkSyncInput) (BulkProgress, error) {
 	if in.PageSize <= 0 {
 		in.PageSize = DefaultPageSize
 	}
+	if in.PagesPerRun <= 0 {
+		in.PagesPerRun = DefaultPagesPerRun
+	}
 	// Pages run on a disconnected context so that a cancel lets the running page finish cleanly.
 	disconnected, _ := workflow.NewDisconnectedContext(ctx)
 	actx := workflow.WithActivityOptions(disconnected, catalogActivityOptions)
@@ -140,7 +145,7 @@ func BulkSync(ctx workflow.Context, in BulkSyncInput) (BulkProgress, error) {
 				break
 			}
 			pagesThisRun++
-			if info := workflow.GetInfo(ctx); pagesThisRun >= pagesPerRun || info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() > historyBudget {
+			if info := workflow.GetInfo(ctx); pagesThisRun >= in.PagesPerRun || info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() > historyBudget {
 				p.Runs++
 				in.Resume = &p
 				return p, workflow.NewContinueAsNewError(ctx, BulkSync, in)

@@ -144,11 +144,9 @@ func TestBulkSyncRejectsBadInputWithoutRetrying(t *testing.T) {
 }
 
 func TestBulkSyncContinuesAsNewCarryingProgress(t *testing.T) {
-	defer func(n int) { pagesPerRun = n }(pagesPerRun)
-	pagesPerRun = 2
 	f := &fakeCatalog{sizes: map[activities.Stage]int{activities.StageAttributes: 1, activities.StageCategories: 1, activities.StageProducts: 50}}
 	env := newBulkEnv(t, f)
-	env.ExecuteWorkflow(BulkSync, BulkSyncInput{PageSize: 10})
+	env.ExecuteWorkflow(BulkSync, BulkSyncInput{PageSize: 10, PagesPerRun: 2})
 	var can *workflow.ContinueAsNewError
 	if err := env.GetWorkflowError(); !errors.As(err, &can) {
 		t.Fatalf("want continue-as-new, got %v", err)
@@ -166,7 +164,7 @@ func TestBulkSyncContinuesAsNewCarryingProgress(t *testing.T) {
 	}
 
 	// The next run takes over from the cursor and finishes with the totals of one uninterrupted run.
-	pagesPerRun = 100
+	next.PagesPerRun = 100
 	f.calls = nil
 	env2 := newBulkEnv(t, f)
 	env2.ExecuteWorkflow(BulkSync, next)

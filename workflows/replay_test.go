@@ -61,20 +61,18 @@ func TestRecordBulkSyncHistory(t *testing.T) {
 	}
 	defer w.Stop()
 
-	defer func(n int) { pagesPerRun = n }(pagesPerRun)
-	pagesPerRun = 2 // force a continue-as-new in the recording
 	ctx := context.Background()
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "record-bulk-sync-" + queue, TaskQueue: queue},
-		BulkSyncName, BulkSyncInput{PageSize: 10})
+		BulkSyncName, BulkSyncInput{PageSize: 10, PagesPerRun: 2}) // small, to record a continue-as-new
 	if err != nil {
 		t.Fatal(err)
 	}
+	first := run.GetRunID() // before Get, which follows the continued runs
 	var p BulkProgress
 	if err := run.Get(ctx, &p); err != nil {
 		t.Fatal(err)
 	}
 	// Record the first run (the one that continued as new) and the last.
-	first := run.GetRunID()
 	saveHistory(t, c, run.GetID(), first, "testdata/bulksync-continue-as-new.history.json")
 	saveHistory(t, c, run.GetID(), "", "testdata/bulksync-final.history.json")
 }
@@ -99,4 +97,3 @@ func saveHistory(t *testing.T, c client.Client, id, runID, path string) {
 	}
 	t.Logf("recorded %s (%d events)", path, len(h.Events))
 }
-
