@@ -138,3 +138,13 @@ func (a *Activities) SyncCatalogPage(ctx context.Context, page CatalogPage) (Pag
 	}
 	return res, temporalError(err)
 }
+
+// ForgetCatalogRun drops what a finished bulk or record sync kept for its own crash recovery (the
+// per-run marks stored as cursors ending in its run key).
+func (a *Activities) ForgetCatalogRun(ctx context.Context, runKey string) error {
+	if runKey == "" {
+		return nil
+	}
+	_, err := a.Store.DeleteCursors(ctx, "/"+runKey)
+	return err
+}

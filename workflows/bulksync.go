@@ -152,7 +152,17 @@ func BulkSync(ctx workflow.Context, in BulkSyncInput) (BulkProgress, error) {
 			}
 		}
 	}
-	return p, nil
+	return p, forgetRun(ctx, p.RunKey)
+}
+
+// forgetRun drops the run's crash-recovery marks once it has finished. Added after runs were recorded,
+// hence the version gate: histories from before it replay without the extra activity.
+func forgetRun(ctx workflow.Context, runKey string) error {
+	if workflow.GetVersion(ctx, "forget-run-marks", workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return nil
+	}
+	actx := workflow.WithActivityOptions(ctx, catalogActivityOptions)
+	return workflow.ExecuteActivity(actx, acts.ForgetCatalogRun, runKey).Get(ctx, nil)
 }
 
 var catalogActivityOptions = workflow.ActivityOptions{

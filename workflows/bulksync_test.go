@@ -22,6 +22,7 @@ type fakeCatalog struct {
 	calls []activities.CatalogPage
 	// failEvery marks every n-th record as failed (0 = none).
 	failEvery int
+	forgotten []string // run keys whose marks were dropped
 }
 
 func (f *fakeCatalog) count(_ context.Context, _ mapping.Direction, stage activities.Stage, _ activities.CatalogFilter) (int, error) {
@@ -45,6 +46,11 @@ func (f *fakeCatalog) page(_ context.Context, p activities.CatalogPage) (activit
 	return res, nil
 }
 
+func (f *fakeCatalog) forget(_ context.Context, runKey string) error {
+	f.forgotten = append(f.forgotten, runKey)
+	return nil
+}
+
 func newBulkEnv(t *testing.T, f *fakeCatalog) *testsuite.TestWorkflowEnvironment {
 	return newSlowBulkEnv(t, f, 0)
 }
@@ -57,6 +63,7 @@ func newSlowBulkEnv(t *testing.T, f *fakeCatalog, pageTime time.Duration) *tests
 	env.RegisterActivity(&activities.Activities{})
 	env.OnActivity(acts.CountCatalog, mock.Anything, mock.Anything, mock.Anything, mock.Anything).Return(f.count)
 	env.OnActivity(acts.SyncCatalogPage, mock.Anything, mock.Anything).After(pageTime).Return(f.page)
+	env.OnActivity(acts.ForgetCatalogRun, mock.Anything, mock.Anything).Return(f.forget)
 	return env
 }
 
@@ -85,6 +92,9 @@ func TestBulkSyncEmptyInputIsAFullSyncOdooToOpenCartInStageOrder(t *testing.T) {
 	last := f.calls[len(f.calls)-1]
 	if last.Stage != activities.StageProducts || last.AfterID != 1000 || last.Limit != DefaultPageSize || last.RunKey == "" {
 		t.Fatalf("last page request = %+v", last)
+	}
+	if len(f.forgotten) != 1 || f.forgotten[0] != last.RunKey {
+		t.Fatalf("a finished run drops its marks once: %v", f.forgotten)
 	}
 	for i := 1; i < len(f.calls); i++ {
 		if stageIndex(f.calls[i].Stage) < stageIndex(f.calls[i-1].Stage) {

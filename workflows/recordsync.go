@@ -61,6 +61,9 @@ func RecordSync(ctx workflow.Context, in RecordSyncInput) (activities.PageResult
 	if err := workflow.ExecuteActivity(actx, acts.SyncCatalogPage, page).Get(ctx, &res); err != nil {
 		return res, err
 	}
+	if err := forgetRun(ctx, page.RunKey); err != nil {
+		return res, err
+	}
 	switch {
 	case res.Read == 0:
 		return res, temporal.NewNonRetryableApplicationError(

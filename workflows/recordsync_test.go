@@ -25,6 +25,7 @@ func runRecordSync(t *testing.T, in RecordSyncInput, result activities.PageResul
 			pages = append(pages, p)
 			return result, nil
 		})
+	env.OnActivity(acts.ForgetCatalogRun, mock.Anything, mock.Anything).Return(nil)
 	env.ExecuteWorkflow(RecordSync, in)
 	var res activities.PageResult
 	if err := env.GetWorkflowError(); err != nil {

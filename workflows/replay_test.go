@@ -56,6 +56,7 @@ func TestRecordBulkSyncHistory(t *testing.T) {
 		return f.count(ctx, d, s, filter)
 	}, activity.RegisterOptions{Name: "CountCatalog"})
 	w.RegisterActivityWithOptions(f.page, activity.RegisterOptions{Name: "SyncCatalogPage"})
+	w.RegisterActivityWithOptions(f.forget, activity.RegisterOptions{Name: "ForgetCatalogRun"})
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}

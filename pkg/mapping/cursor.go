@@ -63,3 +63,13 @@ func (s *Store) Cursors(ctx context.Context) ([]CursorValue, error) {
 		return c, err
 	})
 }
+
+// DeleteCursors removes the cursors whose names end with suffix (e.g. the marks of one finished run) and
+// says how many.
+func (s *Store) DeleteCursors(ctx context.Context, suffix string) (int64, error) {
+	if suffix == "" {
+		return 0, errors.New("mapping: DeleteCursors needs a non-empty suffix")
+	}
+	tag, err := s.pool.Exec(ctx, `DELETE FROM cursors WHERE connection = $1 AND right(name, length($2)) = $2`, s.connection, suffix)
+	return tag.RowsAffected(), err
+}

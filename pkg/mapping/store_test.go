@@ -217,6 +217,12 @@ func TestCursorsRoundTrip(t *testing.T) {
 	if v, _ := s.Cursor(ctx, "order_history"); v != "130" {
 		t.Fatalf("cursor = %q, want 130", v)
 	}
+	if err := s.SetCursor(ctx, "catalog/x-ids-before/run-1", "5"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.DeleteCursors(ctx, "/run-1"); err != nil || n != 1 {
+		t.Fatalf("DeleteCursors = %d, %v", n, err)
+	}
 	all, err := s.Cursors(ctx)
 	if err != nil || len(all) != 2 || all[0].Name != "odoo_stock" || all[1].Value != "130" || all[1].UpdatedAt.IsZero() {
 		t.Fatalf("Cursors = %+v, %v", all, err)
