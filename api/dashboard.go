@@ -28,7 +28,8 @@ var dashboardPage = template.Must(template.New("dashboard.html").Funcs(template.
 		}
 		return min(100, done*100/total)
 	},
-	"ago": func(t time.Time) string { return time.Since(t).Round(time.Second).String() + " ago" },
+	"ago":        func(t time.Time) string { return time.Since(t).Round(time.Second).String() + " ago" },
+	"pathEscape": url.PathEscape, // workflow IDs hold slashes; the Temporal UI wants them as one segment
 }).ParseFS(dashboardFS, "dashboard.html"))
 
 type dashboardData struct {
@@ -50,9 +51,10 @@ type kindCount struct {
 }
 
 type bulkSyncView struct {
-	ID       string
-	Link     string
-	Progress workflows.BulkProgress
+	ID            string
+	Link          string
+	Progress      workflows.BulkProgress
+	ProgressError string // why the progress query did not answer
 }
 
 type waitingView struct {
@@ -116,12 +118,43 @@ func (s *server) loadBulkSyncs(ctx context.Context, d *dashboardData) error {
 	}
 	for _, id := range ids {
 		v := bulkSyncView{ID: id, Link: s.workflowLink(id)}
-		if enc, err := s.deps.temporal.QueryWorkflow(ctx, id, "", workflows.QueryProgress); err == nil {
-			_ = enc.Get(&v.Progress)
+		var err error
+		if v.Progress, err = s.queryProgress(ctx, id); err != nil {
+			v.ProgressError = err.Error()
 		}
 		d.BulkSyncs = append(d.BulkSyncs, v)
 	}
 	return nil
+}
+
+// progressQueryTimeout bounds one progress query: a workflow that no worker serves answers only when the
+// query times out, and that must not use up the whole page's time.
+const progressQueryTimeout = 3 * time.Second
+
+func (s *server) queryProgress(ctx context.Context, id string) (workflows.BulkProgress, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // ends a query still waiting
+	type answer struct {
+		p   workflows.BulkProgress
+		err error
+	}
+	answered := make(chan answer, 1)
+	go func() {
+		var a answer
+		enc, err := s.deps.temporal.QueryWorkflow(ctx, id, "", workflows.QueryProgress)
+		if a.err = err; err == nil {
+			a.err = enc.Get(&a.p)
+		}
+		answered <- a
+	}()
+	// A timer of our own rather than a context deadline: at the deadline the server may end the call
+	// first, with a transport error that does not say it timed out.
+	select {
+	case a := <-answered:
+		return a.p, a.err
+	case <-time.After(progressQueryTimeout):
+		return workflows.BulkProgress{}, fmt.Errorf("no worker answered within %s; is a worker running on its task queue?", progressQueryTimeout)
+	}
 }
 
 func (s *server) loadWaiting(ctx context.Context, d *dashboardData) error {
