@@ -69,13 +69,18 @@ func kindList() string {
 	return s
 }
 
-// GET /api/failures
-func (s *server) listFailures(c echo.Context) error {
+// filteredFailures returns the failures the request's ?kind=&since=&limit= select.
+func (s *server) filteredFailures(c echo.Context) ([]mapping.Failure, error) {
 	filter, err := failureFilter(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	fs, err := s.deps.store.Failures(c.Request().Context(), filter)
+	return s.deps.store.Failures(c.Request().Context(), filter)
+}
+
+// GET /api/failures
+func (s *server) listFailures(c echo.Context) error {
+	fs, err := s.filteredFailures(c)
 	if err != nil {
 		return err
 	}
@@ -128,11 +133,7 @@ func (s *server) replayFailure(c echo.Context) error {
 
 // POST /api/replay?kind=&since=&limit= replays every open failure matching the filter.
 func (s *server) replayAll(c echo.Context) error {
-	filter, err := failureFilter(c)
-	if err != nil {
-		return err
-	}
-	fs, err := s.deps.store.Failures(c.Request().Context(), filter)
+	fs, err := s.filteredFailures(c)
 	if err != nil {
 		return err
 	}
