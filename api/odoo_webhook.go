@@ -34,9 +34,9 @@ const (
 // odooNotification is the part of Odoo's webhook body the bridge reads. `_id` is the record; `id` is
 // there too when the rule sends the id field.
 type odooNotification struct {
-	Model string `json:"_model"`
-	ID    int64  `json:"_id"`
-	Field int64  `json:"id"`
+	Model   string `json:"_model"`
+	ID      int64  `json:"_id"`
+	IDField int64  `json:"id"`
 }
 
 // odooWebhook returns the handler of POST /webhooks/odoo/:token, reading ODOO_WEBHOOK_TOKEN once.
@@ -68,7 +68,7 @@ func (s *server) odooWebhook() echo.HandlerFunc {
 		}
 		id := n.ID
 		if id == 0 {
-			id = n.Field
+			id = n.IDField
 		}
 		var req activities.StockRequest
 		if err := req.Add(n.Model, id); err != nil {
