@@ -12,7 +12,7 @@ import (
 )
 
 func TestWorkerProcessStartsAndStopsOnSIGTERM(t *testing.T) {
-	bed := testbed.New(t, testbed.Options{OpenCart: "3.0.4.1", Odoo: odoosim.Config{Version: 14}})
+	bed := testbed.New(t, testbed.Options{OpenCart: "3.0.4.1", Odoo: odoosim.Config{Version: 14, Password: "odoo-secret-pw-4711"}})
 	p := bed.Start(t, "worker", nil)
 	testbed.Eventually(t, 60*time.Second, func() error {
 		if out := p.Output(); !strings.Contains(out, "worker starting") {

@@ -5,10 +5,12 @@
 package testbed
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,10 +63,10 @@ func New(t testing.TB, opts Options) *Bed {
 	defer cancel()
 
 	sim, odooURL := odoosimtest.Start(t, opts.Odoo)
-	simCfg := opts.Odoo
-	if simCfg.DB == "" {
-		simCfg.DB, simCfg.Login, simCfg.Password = "odoo", "admin", "admin"
-	}
+	simCfg := opts.Odoo // the simulator's own defaults, for the fields left empty
+	simCfg.DB = cmp.Or(simCfg.DB, "odoo")
+	simCfg.Login = cmp.Or(simCfg.Login, "admin")
+	simCfg.Password = cmp.Or(simCfg.Password, "admin")
 	suffix := randomSuffix()
 	env := map[string]string{
 		"TEMPORAL_ADDRESS":    temporalAddress(),
@@ -105,12 +107,33 @@ func New(t testing.TB, opts Options) *Bed {
 			cfg.Temporal.Address, err)
 	}
 	t.Cleanup(b.Temporal.Close)
+	t.Cleanup(b.deleteSchedules) // runs before Close: workers of the bed create schedules on the shared server
 	return b
+}
+
+// deleteSchedules removes the schedules this bed's workers created (their IDs carry the connection), so
+// they do not keep starting workflows on a dev server that outlives the test.
+func (b *Bed) deleteSchedules() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	it, err := b.Temporal.ScheduleClient().List(ctx, client.ScheduleListOptions{PageSize: 100})
+	if err != nil {
+		return
+	}
+	for it.HasNext() {
+		s, err := it.Next()
+		if err != nil {
+			return
+		}
+		if strings.Contains(s.ID, b.Config.Connection) {
+			_ = b.Temporal.ScheduleClient().GetHandle(ctx, s.ID).Delete(ctx)
+		}
+	}
 }
 
 // Activities returns the activities wired to this bed's components.
 func (b *Bed) Activities() *activities.Activities {
-	return &activities.Activities{Store: b.Store, Shop: b.Shop, ERP: b.ERP}
+	return &activities.Activities{Store: b.Store, Shop: b.Shop, ERP: b.ERP, Orders: activities.DefaultOrderSettings()}
 }
 
 // StartWorker runs an in-process worker on the bed's task queue, registered exactly like the worker
