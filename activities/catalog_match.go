@@ -1,131 +1,160 @@
 package activities
 
 import (
-	"cmp"
+	"html"
 	"math"
-	"slices"
+	"regexp"
 	"strings"
 
-	"github.com/ocbridge/bridge/pkg/mapping"
+	"github.com/ocbridge/bridge/pkg/odoo"
 	"github.com/ocbridge/bridge/pkg/opencart"
 )
 
-// Helpers both catalog directions share: how names are compared when matching records across the two
-// systems, and the fingerprints of OpenCart content. A direction writing OpenCart stores the fingerprint
-// of what it wrote; the other direction computes the same fingerprint from what it reads, so the bridge
-// recognises its own writes (echo suppression). Only fields the bridge writes take part, normalised the
-// way the shop stores them (prices to 4 decimals, weights to 8, lists sorted), so that a written record
-// and the same record read back give the same fingerprint.
+// Rules both catalog directions share, so that what one direction writes the other reads back as the
+// same content (catalog_content.go): how names are matched, how option types and attribute modes,
+// models and codes, descriptions and prices correspond.
 
 // matchName is a name as matching compares it: case- and space-insensitive ("  Red  wine" = "red Wine").
 func matchName(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
-
-// openCartOptionFingerprint covers an option's type, sort order, names and values (with their ids).
-func openCartOptionFingerprint(o opencart.Option) string {
-	type value struct {
-		ID        int
-		Names     map[int]string
-		SortOrder int
-	}
-	values := make([]value, len(o.Values))
-	for i, v := range o.Values {
-		values[i] = value{v.ID, v.Names, v.SortOrder}
-	}
-	slices.SortFunc(values, func(a, b value) int { return cmp.Compare(a.ID, b.ID) })
-	return mapping.Fingerprint(struct {
-		Type      string
-		SortOrder int
-		Names     map[int]string
-		Values    []value
-	}{o.Type, o.SortOrder, o.Names, values})
-}
-
-// openCartOptionValueFingerprint covers one option value's names and sort order.
-func openCartOptionValueFingerprint(v opencart.OptionValue) string {
-	return mapping.Fingerprint(struct {
-		Names     map[int]string
-		SortOrder int
-	}{v.Names, v.SortOrder})
-}
-
-// openCartCategoryFingerprint covers a category's parent, names and status.
-func openCartCategoryFingerprint(c opencart.Category) string {
-	names := map[int]string{}
-	for lang, d := range c.Descriptions {
-		names[lang] = d.Name
-	}
-	return mapping.Fingerprint(struct {
-		ParentID int
-		Names    map[int]string
-		Status   bool
-	}{c.ParentID, names, c.Status})
-}
-
-// openCartProductFingerprint covers what the catalog sync writes of a product: codes, price, stock,
-// weight, tax class, status, names and descriptions, categories, offered option values and, on OpenCart
-// 4, its variant products (by model and choice, not by id). Images, SEO keywords and the shop's own
-// extras (manufacturer, dimensions, meta texts) are left out.
-func openCartProductFingerprint(p opencart.Product) string {
-	type optionValue struct {
-		OptionValueID, Quantity int
-		Subtract                bool
-		Price                   float64
-	}
-	type option struct {
-		OptionID int
-		Required bool
-		Values   []optionValue
-	}
-	type variant struct {
-		Model, SKU, UPC, EAN string
-		Price                float64
-		Quantity             int
-		Status               bool
-		Choice               [][2]int // option_id, option_value_id
-	}
-	texts := map[int][2]string{}
-	for lang, d := range p.Descriptions {
-		texts[lang] = [2]string{d.Name, d.Description}
-	}
-	options := make([]option, len(p.Options))
-	for i, o := range p.Options {
-		values := make([]optionValue, len(o.Values))
-		for j, v := range o.Values {
-			values[j] = optionValue{v.OptionValueID, v.Quantity, v.Subtract, roundTo(v.Price, 4)}
-		}
-		slices.SortFunc(values, func(a, b optionValue) int { return cmp.Compare(a.OptionValueID, b.OptionValueID) })
-		options[i] = option{o.OptionID, o.Required, values}
-	}
-	slices.SortFunc(options, func(a, b option) int { return cmp.Compare(a.OptionID, b.OptionID) })
-	variants := make([]variant, len(p.Variants))
-	for i, v := range p.Variants {
-		choice := make([][2]int, 0, len(v.Selection))
-		for o, val := range v.Selection {
-			choice = append(choice, [2]int{o, val})
-		}
-		slices.SortFunc(choice, func(a, b [2]int) int { return cmp.Compare(a[0], b[0]) })
-		variants[i] = variant{v.Model, v.Codes.SKU, v.Codes.UPC, v.Codes.EAN, roundTo(v.Price, 4), v.Quantity, v.Status, choice}
-	}
-	slices.SortFunc(variants, func(a, b variant) int { return cmp.Compare(a.Model, b.Model) })
-	categories := slices.Sorted(slices.Values(p.Categories))
-	return mapping.Fingerprint(struct {
-		Model, SKU, UPC, EAN string
-		Price                float64
-		Quantity             int
-		Subtract             bool
-		Weight               float64
-		TaxClassID           int
-		Status, Shipping     bool
-		Texts                map[int][2]string
-		Categories           []int
-		Options              []option
-		Variants             []variant
-	}{p.Model, p.Codes.SKU, p.Codes.UPC, p.Codes.EAN, roundTo(p.Price, 4), p.Quantity, p.Subtract, roundTo(p.Weight, 8),
-		p.TaxClassID, p.Status, p.Shipping, texts, categories, options, variants})
-}
 
 // roundTo rounds to the decimals of an OpenCart DECIMAL column.
 func roundTo(v float64, decimals int) float64 {
 	scale := math.Pow10(decimals)
 	return math.Round(v*scale) / scale
 }
+
+// Option types and attribute modes. An attribute that makes no variants (create_variant no_variant) is
+// a checkbox option: a choice of extras that adds to the price. Attributes that make variants are radio
+// options when Odoo shows them as radio buttons, select options otherwise; and back, select and radio
+// options make variants, checkbox options do not (and show as a multi-checkbox where Odoo has one, 17+).
+
+// optionType is the OpenCart option type of an Odoo attribute.
+func optionType(displayType, createVariant string) string {
+	switch {
+	case createVariant == "no_variant":
+		return "checkbox"
+	case displayType == "radio":
+		return "radio"
+	}
+	return "select"
+}
+
+// attributeMode is the create_variant and display_type of an Odoo attribute made from an option type;
+// multi tells whether Odoo has the multi-checkbox display type.
+func attributeMode(optionType string, multi bool) (createVariant, displayType string) {
+	switch {
+	case optionType == "select":
+		return "always", "select"
+	case optionType == "radio":
+		return "always", "radio"
+	case multi:
+		return "no_variant", "multi"
+	}
+	return "no_variant", "radio"
+}
+
+func isChoiceOption(typ string) bool  { return typ == "select" || typ == "radio" || typ == "checkbox" }
+func createsVariants(typ string) bool { return typ == "select" || typ == "radio" }
+
+// Models and codes. A template without an Internal Reference gets the model ODOO-<template id> (a
+// variant ODOO-<template id>-<variant id>): OpenCart requires one. Such a placeholder is no Internal
+// Reference coming back.
+
+var placeholderModel = regexp.MustCompile(`^ODOO-\d+(-\d+)?$`)
+
+// shopModelCode is the Internal Reference a shop model stands for.
+func shopModelCode(model string) string {
+	model = strings.TrimSpace(model)
+	if placeholderModel.MatchString(model) {
+		return ""
+	}
+	return model
+}
+
+// validBarcode is a barcode the shop can keep: 12 digits (a UPC) or 8, 13 or 14 (an EAN); "" otherwise.
+func validBarcode(barcode string) string {
+	barcode = strings.TrimSpace(barcode)
+	if barcode == "" || strings.Trim(barcode, "0123456789") != "" {
+		return ""
+	}
+	switch len(barcode) {
+	case 8, 12, 13, 14:
+		return barcode
+	}
+	return ""
+}
+
+// shopBarcode is the barcode of a shop product: its EAN, else its UPC, when valid.
+func shopBarcode(c opencart.ProductCodes) string {
+	if ean := validBarcode(c.EAN); ean != "" {
+		return ean
+	}
+	return validBarcode(c.UPC)
+}
+
+// templateDescription is a template's description as the shop shows it: the sales description as HTML,
+// or else the description.
+func templateDescription(t odoo.Record) string {
+	if text := strings.TrimSpace(t.String("description_sale")); text != "" {
+		return strings.ReplaceAll(html.EscapeString(text), "\n", "<br>")
+	}
+	return t.String("description")
+}
+
+// Prices. OpenCart stores a product's price without tax and adds the rates of its tax class when it
+// shows or sells the product. Odoo's list_price is without tax too — unless the product's sale taxes
+// are "included in price", in which case list_price contains them and they are divided out the way
+// Odoo computes the base of included taxes:
+//
+//	fixed taxes:     base = price − amount
+//	"division" taxes (percentage of the tax-included price): base = price × (1 − rate)
+//	percent taxes:   base = price ÷ (1 + Σ rates)
+//
+// applied in that order. Taxes not included in the price leave it alone; group taxes are not looked
+// into (their price is taken as it is). Attribute price extras are deltas of the same price, so the
+// percentage parts apply to them too, the fixed part does not. Shop prices are rounded to OpenCart's 4
+// decimals. Example: list_price 119.00 with a 19 % tax included → 100.0000 in OpenCart, and back.
+
+// includedTax is what a product's price-included sale taxes take out of a tax-included price.
+type includedTax struct {
+	fixed  float64 // subtracted first
+	factor float64 // then multiplied
+}
+
+// includedTaxOf combines the price-included taxes among a product's sale taxes (records with amount,
+// amount_type and price_include).
+func includedTaxOf(taxes []odoo.Record) includedTax {
+	t := includedTax{factor: 1}
+	percent := 0.0
+	for _, tax := range taxes {
+		if !tax.Bool("price_include") {
+			continue
+		}
+		switch tax.String("amount_type") {
+		case "fixed":
+			t.fixed += tax.Float("amount")
+		case "division":
+			t.factor *= 1 - tax.Float("amount")/100
+		case "percent":
+			percent += tax.Float("amount")
+		}
+	}
+	t.factor /= 1 + percent/100
+	return t
+}
+
+// price is the tax-excluded price OpenCart stores for an Odoo sales price.
+func (t includedTax) price(odooPrice float64) float64 {
+	return roundTo((odooPrice-t.fixed)*t.factor, 4)
+}
+
+// delta is the tax-excluded price difference OpenCart stores for an Odoo price extra.
+func (t includedTax) delta(extra float64) float64 { return roundTo(extra*t.factor, 4) }
+
+// listPrice is the Odoo price of an OpenCart price: price turned around.
+func (t includedTax) listPrice(openCart float64) float64 {
+	return roundTo(openCart/t.factor+t.fixed, 6)
+}
+
+// extra is the Odoo price extra of an OpenCart price delta: delta turned around.
+func (t includedTax) extra(openCart float64) float64 { return roundTo(openCart/t.factor, 6) }

@@ -23,10 +23,11 @@ import (
 // Catalog sync Odoo → OpenCart: product.attribute (+ values) → option (+ values), product.category →
 // category, product.template (+ variants) → product (+ options or OpenCart 4 variant products).
 //
-// A record is unchanged, and nothing is written, when both the fingerprint of its Odoo content and the
-// fingerprint of the OpenCart content it maps to equal the stored ones: the first catches edits in Odoo,
-// the second changes in what the content maps to (a category or option that got synced since, a
-// different variants mode).
+// Each record goes by the sync rule (catalog_changes.go) on the content both directions share
+// (catalog_content.go): a record whose Odoo content is as its pair stored it is unchanged, and nothing
+// is read from the shop for it. The Odoo content takes in what it maps to (the pairs of its category,
+// options and values) and the settings that shape it (variant products, images), so a category synced
+// since, or another variants mode, changes it.
 //
 // Counting exactly once. A page may be retried after a crash; the retry resumes after the last
 // heartbeat (which carries the counts so far), and every record after it is synced again. Records the
@@ -55,36 +56,69 @@ type odooSource struct {
 	archived bool
 	// only narrows the records that belong in the shop at all.
 	only odoo.Domain
+	// parts are the records Odoo stamps when a part of a record changes (a template's variants and
+	// attribute values, an attribute's values): with CatalogFilter.ChangedSince, a record counts as
+	// changed when one of its parts is.
+	parts []odooPart
 }
+
+// odooPart is a model whose records belong to a source record through field.
+type odooPart struct{ model, field string }
 
 // Products that cannot be sold (delivery fees, expenses) are no part of the shop's catalog. A synced
 // product whose "Can be sold" is unticked later is not read any more, so it stays as it was in the
 // shop: archive it in Odoo to disable it there.
 var odooSources = map[Stage]odooSource{
-	StageAttributes: {model: "product.attribute"},
+	StageAttributes: {model: "product.attribute", parts: []odooPart{{"product.attribute.value", "attribute_id"}}},
 	StageCategories: {model: "product.category", categoryField: "id"},
 	StageProducts: {model: "product.template", categoryField: "categ_id", archived: true,
-		only: odoo.Domain{odoo.Leaf("sale_ok", "=", true)}},
+		only:  odoo.Domain{odoo.Leaf("sale_ok", "=", true)},
+		parts: []odooPart{{"product.product", "product_tmpl_id"}, {"product.template.attribute.value", "product_tmpl_id"}}},
 }
 
 // domain selects the records of a filter with id > afterID.
-func (s odooSource) domain(f CatalogFilter, afterID int64) odoo.Domain {
-	d := append(odoo.Domain{odoo.Leaf("id", ">", afterID)}, s.only...)
+func (d odooToOpenCart) domain(ctx context.Context, s odooSource, f CatalogFilter, afterID int64) (odoo.Domain, error) {
+	dom := append(odoo.Domain{odoo.Leaf("id", ">", afterID)}, s.only...)
 	if len(f.IDs) > 0 {
-		d = append(d, odoo.Leaf("id", "in", f.IDs))
+		dom = append(dom, odoo.Leaf("id", "in", f.IDs))
 	}
 	if !f.ChangedSince.IsZero() {
-		d = append(d, odoo.Leaf("write_date", ">=", odoo.FormatDatetime(f.ChangedSince)))
+		since := odoo.Leaf("write_date", ">=", odoo.FormatDatetime(f.ChangedSince))
+		changed, err := d.changedParts(ctx, s, f.ChangedSince)
+		if err != nil {
+			return nil, err
+		}
+		if len(changed) > 0 {
+			dom = append(dom, "|", since, odoo.Leaf("id", "in", changed))
+		} else {
+			dom = append(dom, since)
+		}
 	}
 	if f.CategoryID != 0 && s.categoryField != "" {
-		d = append(d, odoo.Leaf(s.categoryField, "child_of", f.CategoryID))
+		dom = append(dom, odoo.Leaf(s.categoryField, "child_of", f.CategoryID))
 	}
-	return d
+	return dom, nil
+}
+
+// changedParts lists the records whose parts Odoo stamped since the time.
+func (d odooToOpenCart) changedParts(ctx context.Context, s odooSource, since time.Time) ([]int64, error) {
+	var ids []int64
+	for _, part := range s.parts {
+		rows, err := d.ERP.SearchRead(ctx, part.model, odoo.Query{Domain: odoo.Domain{odoo.Leaf("write_date", ">=", odoo.FormatDatetime(since))},
+			Fields: []string{part.field}, Context: withArchived})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			ids = append(ids, r.Int(part.field))
+		}
+	}
+	return sortedUnique(ids), nil
 }
 
 func (s odooSource) context() odoo.Context {
 	if s.archived {
-		return odoo.Context{"active_test": false}
+		return withArchived
 	}
 	return nil
 }
@@ -94,7 +128,11 @@ func (d odooToOpenCart) count(ctx context.Context, stage Stage, filter CatalogFi
 	if !ok {
 		return 0, fmt.Errorf("unknown catalog stage %q: use one of %v", stage, Stages)
 	}
-	n, err := d.ERP.SearchCount(ctx, src.model, src.domain(filter, 0), src.context())
+	domain, err := d.domain(ctx, src, filter, 0)
+	if err != nil {
+		return 0, err
+	}
+	n, err := d.ERP.SearchCount(ctx, src.model, domain, src.context())
 	return int(n), err
 }
 
@@ -103,7 +141,12 @@ func (d odooToOpenCart) syncPage(ctx context.Context, page CatalogPage, progress
 	if !ok {
 		return progress, fmt.Errorf("unknown catalog stage %q: use one of %v", page.Stage, Stages)
 	}
-	run := &pageRun{d: d, page: page, src: src, res: progress}
+	settings, err := catalogSettings()
+	if err != nil {
+		return progress, err
+	}
+	run := &pageRun{d: d, page: page, src: src, res: progress, settings: settings, rule: d.syncRule(page.Direction, page.Stage, settings),
+		rules: d.contentRules(settings), refs: newRefs()}
 	switch page.Stage {
 	case StageAttributes:
 		return run.res, d.syncAttributes(ctx, run)
@@ -117,18 +160,26 @@ func (d odooToOpenCart) syncPage(ctx context.Context, page CatalogPage, progress
 // pageRun is one attempt at one page: its counts and cursor so far and the rules that make a retried
 // attempt count like an uninterrupted one.
 type pageRun struct {
-	d    odooToOpenCart
-	page CatalogPage
-	src  odooSource
-	res  PageResult
+	d        odooToOpenCart
+	page     CatalogPage
+	src      odooSource
+	res      PageResult
+	settings CatalogSettings
+	rule     syncRule
+	rules    contentRules
+	refs     *refs // the pairs the page's records refer to
 }
 
 // read reads the page's source records after the cursor, by id. An attempt resuming after a heartbeat
 // reads only what the page has left.
 func (r *pageRun) read(ctx context.Context, fields []string) ([]odoo.Record, error) {
 	limit := max(r.page.Limit-r.res.Read, 1)
+	domain, err := r.d.domain(ctx, r.src, r.page.Filter, r.res.LastID)
+	if err != nil {
+		return nil, err
+	}
 	records, err := r.d.ERP.SearchRead(ctx, r.src.model, odoo.Query{
-		Domain: r.src.domain(r.page.Filter, r.res.LastID), Fields: fields, Limit: limit, Order: "id", Context: r.src.context(),
+		Domain: domain, Fields: fields, Limit: limit, Order: "id", Context: r.src.context(),
 	})
 	if err != nil {
 		return nil, err
@@ -164,9 +215,12 @@ func (r *pageRun) judge(prior *mapping.Mapping, wrote, madeByRun bool) verdict {
 	return verdictUnchanged
 }
 
-// settle counts one record and keeps the failure list in step: a record's own fault is recorded and
-// counted, a systems failure is returned so that the page is retried. A dry run records nothing.
-func (r *pageRun) settle(ctx context.Context, kind mapping.Kind, id int64, v verdict, syncErr error) error {
+// settle counts one record and keeps the failure lists in step: a record's own fault is recorded and
+// counted, a systems failure is returned so that the page is retried. A record this attempt synced (its
+// pair stored) has its earlier failure resolved, and the other side of the rule settled (see
+// settleWrite); a record found unchanged keeps whatever failure it has (a change it lost in a
+// conflict). A dry run records nothing.
+func (r *pageRun) settle(ctx context.Context, kind mapping.Kind, id int64, o recordResult, syncErr error) error {
 	if syncErr != nil && !isRecordError(syncErr) {
 		return syncErr
 	}
@@ -174,18 +228,31 @@ func (r *pageRun) settle(ctx context.Context, kind mapping.Kind, id int64, v ver
 	switch {
 	case syncErr != nil:
 		r.res.Failed++
-	case v == verdictCreated:
+	case o.verdict == verdictCreated:
 		r.res.Created++
-	case v == verdictUpdated:
+	case o.verdict == verdictUpdated:
 		r.res.Updated++
 	default:
 		r.res.Unchanged++
 	}
-	if r.page.DryRun {
+	if r.page.DryRun || (syncErr == nil && !o.synced()) {
 		return nil
 	}
-	return r.d.recordOutcome(ctx, kind, mapping.OdooToOpenCart, id, syncErr)
+	if err := r.d.recordOutcome(ctx, kind, mapping.OdooToOpenCart, id, syncErr); err != nil || syncErr != nil {
+		return err
+	}
+	return r.d.settleWrite(ctx, r.rule, kind, o.act, o.target)
 }
+
+// recordResult is how one record of a page came out.
+type recordResult struct {
+	verdict verdict
+	act     action
+	target  int64 // the target record (its id on the shop side)
+}
+
+// synced tells whether the attempt stored the record's pair.
+func (o recordResult) synced() bool { return o.act == actStore || o.act.writes() }
 
 // advance moves the cursor past a finished sub-batch and heartbeats the progress, so that a retried
 // attempt resumes after it with these counts.
@@ -224,26 +291,31 @@ type shopTarget struct {
 	highest int    // the table's highest id before this attempt wrote, for the creation mark
 }
 
-// prepareWrite decides about a record whose content and target are known: the verdict it gets, and
-// whether it is to be written — not when both fingerprints equal its pair's (unchanged), nor in a dry
-// run. Before a write that creates, the run marks the table (see markCreates).
-func (r *pageRun) prepareWrite(ctx context.Context, prior *mapping.Mapping, odooFP, openCartFP string, t shopTarget) (verdict, bool, error) {
-	if prior != nil && prior.OdooFingerprint == odooFP && prior.OpenCartFingerprint == openCartFP {
-		return r.judge(prior, false, false), false, nil
+// prepare applies the sync rule to a record whose content and target are known and says how it counts.
+// Before a write that creates, the run marks the table (see markCreates). A dry run writes nothing.
+func (r *pageRun) prepare(ctx context.Context, prior *mapping.Mapping, srcFP, tgtFP string, t shopTarget) (recordResult, error) {
+	o := recordResult{act: r.rule.decide(prior, srcFP, tgtFP)}
+	if prior != nil {
+		o.target = int64(t.id) // a new record has no failures of the other direction to settle
+	}
+	if o.act == actNone || o.act == actYield {
+		o.verdict = r.judge(prior, false, false)
+		return o, nil
 	}
 	madeByRun := t.id == 0
 	if t.matched {
 		var err error
 		if madeByRun, err = r.madeByRun(ctx, t.table, t.id); err != nil {
-			return 0, false, err
+			return o, err
 		}
 	}
-	if !r.page.DryRun && t.id == 0 {
+	if o.act.writes() && !r.page.DryRun && t.id == 0 {
 		if err := r.markCreates(ctx, t.table, t.highest); err != nil {
-			return 0, false, err
+			return o, err
 		}
 	}
-	return r.judge(prior, true, madeByRun), !r.page.DryRun, nil
+	o.verdict = r.judge(prior, o.act.writes(), madeByRun)
+	return o, nil
 }
 
 // pairOf returns the pair of an Odoo record, nil when it has none.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/ocbridge/bridge/pkg/mapping"
 	"github.com/ocbridge/bridge/pkg/odoo"
@@ -12,10 +13,10 @@ import (
 	"github.com/ocbridge/bridge/pkg/syncerr"
 )
 
-// Attributes: one product.attribute with its values becomes one OpenCart option (type radio for
-// display_type radio, select otherwise; sort order from sequence) with one option value per attribute
-// value, named alike in every shop language. Option values that no Odoo value maps to (the shop's own,
-// or values deleted in Odoo) are kept: products and past orders may still point at them.
+// Attributes: one product.attribute with its values becomes one OpenCart option (of the type optionType
+// gives; sort order from sequence) with one option value per attribute value, named alike in every shop
+// language. Option values that no Odoo value maps to (the shop's own, or values deleted in Odoo) are
+// kept: products and past orders may still point at them.
 
 var (
 	attributeFields      = []string{"name", "display_type", "sequence", "create_variant"}
@@ -31,8 +32,6 @@ type attributeSync struct {
 	mapped  map[int64]mapping.Mapping
 	// valueMaps holds the pairs of the page's attribute values.
 	valueMaps map[int64]mapping.Mapping
-	// taken marks shop options and option values already paired with an Odoo record.
-	takenOptions, takenValues map[int]bool
 }
 
 func (d odooToOpenCart) syncAttributes(ctx context.Context, run *pageRun) error {
@@ -54,13 +53,13 @@ func (d odooToOpenCart) syncAttributes(ctx context.Context, run *pageRun) error 
 	if err != nil {
 		return err
 	}
-	var optionKeys, valueKeys []string
+	var optionIDs, valueIDs []int
 	for _, o := range options {
 		s.options[o.ID] = o
 		s.highest = max(s.highest, o.ID)
-		optionKeys = append(optionKeys, strconv.Itoa(o.ID))
+		optionIDs = append(optionIDs, o.ID)
 		for _, v := range o.Values {
-			valueKeys = append(valueKeys, strconv.Itoa(v.ID))
+			valueIDs = append(valueIDs, v.ID)
 		}
 	}
 	if s.mapped, err = d.Store.ByOdooIDs(ctx, mapping.KindAttribute, odooIDs(attrs)); err != nil {
@@ -69,16 +68,19 @@ func (d odooToOpenCart) syncAttributes(ctx context.Context, run *pageRun) error 
 	if s.valueMaps, err = d.Store.ByOdooIDs(ctx, mapping.KindAttributeValue, odooIDs(values)); err != nil {
 		return err
 	}
-	if s.takenOptions, err = d.takenIDs(ctx, mapping.KindAttribute, optionKeys); err != nil {
+	for _, m := range s.valueMaps {
+		run.refs.add(m)
+	}
+	if err := run.refs.loadShop(ctx, d.Store, mapping.KindAttribute, optionIDs); err != nil {
 		return err
 	}
-	if s.takenValues, err = d.takenIDs(ctx, mapping.KindAttributeValue, valueKeys); err != nil {
+	if err := run.refs.loadShop(ctx, d.Store, mapping.KindAttributeValue, valueIDs); err != nil {
 		return err
 	}
 	for _, chunk := range chunks(attrs) {
 		for _, a := range chunk {
-			v, syncErr := s.sync(ctx, a)
-			if err := run.settle(ctx, mapping.KindAttribute, a.ID(), v, syncErr); err != nil {
+			o, syncErr := s.sync(ctx, a)
+			if err := run.settle(ctx, mapping.KindAttribute, a.ID(), o, syncErr); err != nil {
 				return err
 			}
 		}
@@ -87,48 +89,86 @@ func (d odooToOpenCart) syncAttributes(ctx context.Context, run *pageRun) error 
 	return nil
 }
 
-// takenIDs reports which of the shop's ids are already paired with an Odoo record.
-func (d odooToOpenCart) takenIDs(ctx context.Context, kind mapping.Kind, keys []string) (map[int]bool, error) {
-	pairs, err := d.Store.ByOpenCartIDs(ctx, kind, keys)
-	taken := map[int]bool{}
-	for key := range pairs {
-		id, _ := strconv.Atoi(key)
-		taken[id] = true
-	}
-	return taken, err
-}
-
-// optionType is the OpenCart option type of an Odoo attribute's display type.
-func optionType(displayType string) string {
-	if displayType == "radio" {
-		return "radio"
-	}
-	return "select"
+// taken tells whether a shop record is already paired with an Odoo record.
+func (r *refs) taken(kind mapping.Kind, id int) bool {
+	_, ok := r.toOdoo[kind][id]
+	return ok
 }
 
 // sync brings one attribute over and says how it counts.
-func (s *attributeSync) sync(ctx context.Context, a odoo.Record) (verdict, error) {
+func (s *attributeSync) sync(ctx context.Context, a odoo.Record) (recordResult, error) {
 	run, shop := s.run, s.run.d.Shop
 	values := s.values[a.ID()]
-	odooFP := attributeFingerprint(a, values)
 	if err := checkAttribute(a, values); err != nil {
-		return 0, err
+		return recordResult{}, err
 	}
 	prior := pairOf(s.mapped, a.ID())
 	target, matched, err := s.target(a, prior)
 	if err != nil {
-		return 0, err
+		return recordResult{}, err
 	}
 	if prior != nil && target.ID != openCartID(*prior) {
 		prior = nil // its shop record is gone: this is a new pair (the old one is replaced)
 	}
-	want := opencart.Option{ID: target.ID, Type: optionType(a.String("display_type")), SortOrder: int(a.Int("sequence")),
+	lang := shop.DefaultLanguageID()
+	srcFP, tgtFP := contentFingerprint(odooAttributeContent(a, values, run.refs)), ""
+	if target.ID != 0 {
+		tgtFP = contentFingerprint(shopAttributeContent(target, run.refs, lang))
+	}
+	o, err := run.prepare(ctx, prior, srcFP, tgtFP, shopTarget{table: "option", id: target.ID, matched: matched, highest: s.highest})
+	switch {
+	case err != nil:
+		return o, err
+	case o.act == actYield:
+		return o, run.rule.lostChange(mapping.KindAttribute, run.rule.dir, a.ID())
+	case o.act == actNone, run.page.DryRun:
+		return o, nil
+	}
+	written := target
+	if o.act.writes() {
+		if written, err = s.write(ctx, a, values, target); err != nil {
+			return o, err
+		}
+	}
+	pairs := []mapping.Mapping{{Kind: mapping.KindAttribute, OdooID: a.ID(), OpenCartID: strconv.Itoa(written.ID)}}
+	for _, v := range values {
+		ov, err := s.valueTarget(a, v, written, map[int]bool{})
+		if err != nil {
+			return o, err
+		}
+		if ov == 0 {
+			continue // a value the agreeing option lacks: cannot be; nothing to pair
+		}
+		pairs = append(pairs, mapping.Mapping{Kind: mapping.KindAttributeValue, OdooID: v.ID(), OpenCartID: strconv.Itoa(ov)})
+	}
+	run.refs.add(pairs...)
+	srcFP, tgtFP = contentFingerprint(odooAttributeContent(a, values, run.refs)), contentFingerprint(shopAttributeContent(written, run.refs, lang))
+	for i := range pairs {
+		pairs[i].SyncedAt = syncedAt(o.act)
+		if i == 0 {
+			pairs[0].OdooFingerprint, pairs[0].OpenCartFingerprint = srcFP, tgtFP
+			continue
+		}
+		value := odooValueContent(values[slices.IndexFunc(values, func(v odoo.Record) bool { return v.ID() == pairs[i].OdooID })], run.refs)
+		pairs[i].OdooFingerprint, pairs[i].OpenCartFingerprint = value.fingerprint(), value.fingerprint()
+	}
+	if err := run.d.putMappings(ctx, pairs, s.mapped, s.valueMaps); err != nil {
+		return o, mappingError(mapping.KindAttribute, a.ID(), err)
+	}
+	return o, nil
+}
+
+// write upserts the option an attribute makes, its values in the order of the attribute's, and returns
+// it as written.
+func (s *attributeSync) write(ctx context.Context, a odoo.Record, values []odoo.Record, target opencart.Option) (opencart.Option, error) {
+	shop := s.run.d.Shop
+	want := opencart.Option{ID: target.ID, Type: optionType(a.String("display_type"), a.String("create_variant")), SortOrder: int(a.Int("sequence")),
 		Names: languageTexts(shop, a.String("name"))}
 	claimed := map[int]bool{}
 	for _, v := range values {
 		id, err := s.valueTarget(a, v, target, claimed)
 		if err != nil {
-			return 0, err
+			return want, err
 		}
 		claimed[id] = id != 0
 		want.Values = append(want.Values, opencart.OptionValue{ID: id, Names: languageTexts(shop, v.String("name")), SortOrder: int(v.Int("sequence"))})
@@ -138,29 +178,26 @@ func (s *attributeSync) sync(ctx context.Context, a odoo.Record) (verdict, error
 			want.Values = append(want.Values, kept)
 		}
 	}
-	counted, write, err := run.prepareWrite(ctx, prior, odooFP, openCartOptionFingerprint(want),
-		shopTarget{table: "option", id: target.ID, matched: matched, highest: s.highest})
-	if !write || err != nil {
-		return counted, err
-	}
 	written, err := shop.UpsertOption(ctx, want)
 	if err != nil {
-		return 0, shopRecordError(mapping.KindAttribute, a.ID(), err)
+		return written, shopRecordError(mapping.KindAttribute, a.ID(), err)
 	}
 	s.options[written.ID] = written
-	s.takenOptions[written.ID] = true
-	pairs := []mapping.Mapping{{Kind: mapping.KindAttribute, OdooID: a.ID(), OpenCartID: strconv.Itoa(written.ID),
-		OdooFingerprint: odooFP, OpenCartFingerprint: openCartOptionFingerprint(written), SyncedAt: now()}}
+	// The values just written are paired with their Odoo values (by position) before anything else.
 	for i, v := range values {
-		ov := written.Values[i]
-		s.takenValues[ov.ID] = true
-		pairs = append(pairs, mapping.Mapping{Kind: mapping.KindAttributeValue, OdooID: v.ID(), OpenCartID: strconv.Itoa(ov.ID),
-			OdooFingerprint: attributeValueFingerprint(v), OpenCartFingerprint: openCartOptionValueFingerprint(ov), SyncedAt: now()})
+		s.run.refs.add(mapping.Mapping{Kind: mapping.KindAttributeValue, OdooID: v.ID(), OpenCartID: strconv.Itoa(written.Values[i].ID)})
 	}
-	if err := run.d.putMappings(ctx, pairs, s.mapped, s.valueMaps); err != nil {
-		return 0, mappingError(mapping.KindAttribute, a.ID(), err)
+	s.run.refs.add(mapping.Mapping{Kind: mapping.KindAttribute, OdooID: a.ID(), OpenCartID: strconv.Itoa(written.ID)})
+	return written, nil
+}
+
+// syncedAt stamps a pair as synced now when its target was written; a pair whose fingerprints were only
+// stored keeps its sync time.
+func syncedAt(act action) time.Time {
+	if act.writes() {
+		return now()
 	}
-	return counted, nil
+	return time.Time{}
 }
 
 // target is the shop option an attribute goes to: its mapped option, else the one unpaired option of the
@@ -172,10 +209,10 @@ func (s *attributeSync) target(a odoo.Record, prior *mapping.Mapping) (opencart.
 		}
 		// Deleted in the shop: made again (or matched) below, and the pair replaced.
 	}
-	name, typ := matchName(a.String("name")), optionType(a.String("display_type"))
+	name, typ := matchName(a.String("name")), optionType(a.String("display_type"), a.String("create_variant"))
 	var found []int
 	for id, o := range s.options {
-		if !s.takenOptions[id] && o.Type == typ && matchName(o.Names[s.run.d.Shop.DefaultLanguageID()]) == name {
+		if !s.run.refs.taken(mapping.KindAttribute, id) && o.Type == typ && matchName(o.Names[s.run.d.Shop.DefaultLanguageID()]) == name {
 			found = append(found, id)
 		}
 	}
@@ -198,12 +235,12 @@ func (s *attributeSync) valueTarget(a, v odoo.Record, option opencart.Option, cl
 	inOption := func(id int) bool {
 		return slices.ContainsFunc(option.Values, func(ov opencart.OptionValue) bool { return ov.ID == id })
 	}
-	if m, ok := s.valueMaps[v.ID()]; ok && inOption(openCartID(m)) {
-		return openCartID(m), nil
+	if id := s.run.refs.toShop[mapping.KindAttributeValue][v.ID()]; id != 0 && inOption(id) {
+		return id, nil
 	}
 	var found []int
 	for _, ov := range option.Values {
-		if !s.takenValues[ov.ID] && !claimed[ov.ID] && matchName(ov.Names[s.run.d.Shop.DefaultLanguageID()]) == matchName(v.String("name")) {
+		if !s.run.refs.taken(mapping.KindAttributeValue, ov.ID) && !claimed[ov.ID] && matchName(ov.Names[s.run.d.Shop.DefaultLanguageID()]) == matchName(v.String("name")) {
 			found = append(found, ov.ID)
 		}
 	}
@@ -234,29 +271,4 @@ func checkAttribute(a odoo.Record, values []odoo.Record) error {
 		}
 	}
 	return nil
-}
-
-// attributeFingerprint covers the Odoo content an option is made of.
-func attributeFingerprint(a odoo.Record, values []odoo.Record) string {
-	type value struct {
-		ID       int64
-		Name     string
-		Sequence int64
-	}
-	vs := make([]value, len(values))
-	for i, v := range values {
-		vs[i] = value{v.ID(), v.String("name"), v.Int("sequence")}
-	}
-	return mapping.Fingerprint(struct {
-		Name, DisplayType, CreateVariant string
-		Sequence                         int64
-		Values                           []value
-	}{a.String("name"), a.String("display_type"), a.String("create_variant"), a.Int("sequence"), vs})
-}
-
-func attributeValueFingerprint(v odoo.Record) string {
-	return mapping.Fingerprint(struct {
-		Name     string
-		Sequence int64
-	}{v.String("name"), v.Int("sequence")})
 }

@@ -140,7 +140,10 @@ func (b *o2ocBed) mapped(t *testing.T, kind mapping.Kind, odooID int64) string {
 }
 
 // checksum sums the catalog tables, to prove a run wrote nothing.
-func (b *o2ocBed) checksum(t *testing.T) string {
+func (b *o2ocBed) checksum(t *testing.T) string { return catalogChecksum(t, b.db) }
+
+// catalogChecksum sums a shop's catalog tables.
+func catalogChecksum(t testing.TB, db *sql.DB) string {
 	t.Helper()
 	tables := []string{"oc_product", "oc_product_description", "oc_product_to_category", "oc_product_option",
 		"oc_product_option_value", "oc_category", "oc_category_description", "oc_category_path", "oc_option",
@@ -149,7 +152,7 @@ func (b *o2ocBed) checksum(t *testing.T) string {
 	for _, table := range tables {
 		var name string
 		var sum sql.NullInt64
-		if err := b.db.QueryRow("CHECKSUM TABLE "+table+" EXTENDED").Scan(&name, &sum); err != nil {
+		if err := db.QueryRow("CHECKSUM TABLE "+table+" EXTENDED").Scan(&name, &sum); err != nil {
 			t.Fatal(err)
 		}
 		out += fmt.Sprintf("%s=%d ", table, sum.Int64)

@@ -13,12 +13,12 @@ import (
 	"github.com/ocbridge/bridge/pkg/syncerr"
 )
 
-// Categories: each product.category becomes an enabled OpenCart category in store 0, named alike in every
-// shop language, under the category its Odoo parent maps to. Pages go by id, so a parent may come after
+// Categories: each product.category becomes an OpenCart category in store 0 (enabled when it is made),
+// named alike in every shop language, under the category its Odoo parent maps to. Pages go by id, so a parent may come after
 // its child (a category moved under a newer one): a category whose parent is not paired yet brings its
 // ancestors over first, root down, without counting them — they count on their own page, where the
-// counting rules see that this run synced them. The shop's own extras of an existing category (image,
-// sort order, menu flags, meta texts) are kept.
+// counting rules see that this run synced them. The shop's own extras of an existing category (status,
+// image, sort order, menu flags, meta texts) are kept.
 
 var categoryFields = []string{"name", "parent_id", "parent_path"}
 
@@ -29,7 +29,6 @@ type categorySync struct {
 	shop    map[int]opencart.CategoryRecord
 	highest int // highest category id in the shop
 	mapped  map[int64]mapping.Mapping
-	taken   map[int]bool    // shop categories already paired
 	failed  map[int64]error // categories that could not sync in this attempt
 }
 
@@ -47,8 +46,8 @@ func (d odooToOpenCart) syncCategories(ctx context.Context, run *pageRun) error 
 	}
 	for _, chunk := range chunks(cats) {
 		for _, c := range chunk {
-			v, syncErr := s.sync(ctx, c)
-			if err := run.settle(ctx, mapping.KindCategory, c.ID(), v, syncErr); err != nil {
+			o, syncErr := s.sync(ctx, c)
+			if err := run.settle(ctx, mapping.KindCategory, c.ID(), o, syncErr); err != nil {
 				return err
 			}
 		}
@@ -85,6 +84,9 @@ func (s *categorySync) load(ctx context.Context, cats []odoo.Record) error {
 	if s.mapped, err = d.Store.ByOdooIDs(ctx, mapping.KindCategory, related); err != nil {
 		return err
 	}
+	for _, m := range s.mapped {
+		s.run.refs.add(m)
+	}
 	var missing []int64
 	for _, id := range related {
 		if _, ok := s.mapped[id]; !ok && s.records[id] == nil {
@@ -100,12 +102,11 @@ func (s *categorySync) load(ctx context.Context, cats []odoo.Record) error {
 			s.records[c.ID()] = c
 		}
 	}
-	keys := make([]string, 0, len(s.shop))
+	ids := make([]int, 0, len(s.shop))
 	for id := range s.shop {
-		keys = append(keys, strconv.Itoa(id))
+		ids = append(ids, id)
 	}
-	s.taken, err = d.takenIDs(ctx, mapping.KindCategory, keys)
-	return err
+	return s.run.refs.loadShop(ctx, d.Store, mapping.KindCategory, ids)
 }
 
 // ancestors lists a category's ancestors from its parent_path ("1/5/9/" for 9 under 5 under 1).
@@ -123,72 +124,78 @@ func ancestors(c odoo.Record) []int64 {
 }
 
 // sync brings one category over (after its parent, if that is not paired yet) and says how it counts.
-func (s *categorySync) sync(ctx context.Context, c odoo.Record) (verdict, error) {
+func (s *categorySync) sync(ctx context.Context, c odoo.Record) (recordResult, error) {
 	if err, ok := s.failed[c.ID()]; ok {
-		return 0, err
+		return recordResult{}, err
 	}
-	v, err := s.syncOne(ctx, c)
+	o, err := s.syncOne(ctx, c)
 	if err != nil {
 		s.failed[c.ID()] = err
 	}
-	return v, err
+	return o, err
 }
 
-func (s *categorySync) syncOne(ctx context.Context, c odoo.Record) (verdict, error) {
+func (s *categorySync) syncOne(ctx context.Context, c odoo.Record) (recordResult, error) {
 	run, shop := s.run, s.run.d.Shop
 	id := strconv.FormatInt(c.ID(), 10)
 	if matchName(c.String("name")) == "" {
-		return 0, &syncerr.Invalid{Kind: string(mapping.KindCategory), RecordID: id, Field: "name",
+		return recordResult{}, &syncerr.Invalid{Kind: string(mapping.KindCategory), RecordID: id, Field: "name",
 			Reason: "the category has no name; OpenCart categories need one", Fix: "name the category in Odoo, then replay"}
 	}
 	parentID, err := s.parent(ctx, c)
 	if err != nil {
-		return 0, err
+		return recordResult{}, err
 	}
-	odooFP := mapping.Fingerprint(struct {
-		Name   string
-		Parent int64
-	}{c.String("name"), c.Int("parent_id")})
 	prior := pairOf(s.mapped, c.ID())
 	target, matched, err := s.target(c, parentID, prior)
 	if err != nil {
-		return 0, err
+		return recordResult{}, err
 	}
 	if prior != nil && target.ID != openCartID(*prior) {
 		prior = nil // its shop record is gone: this is a new pair (the old one is replaced)
 	}
+	lang := shop.DefaultLanguageID()
+	srcFP, tgtFP := contentFingerprint(odooCategoryContent(c.String("name"), c.Int("parent_id"), run.refs)), ""
+	if target.ID != 0 {
+		tgtFP = contentFingerprint(shopCategoryContent(target.Category, run.refs, lang))
+	}
+	o, err := run.prepare(ctx, prior, srcFP, tgtFP, shopTarget{table: "category", id: target.ID, matched: matched, highest: s.highest})
+	switch {
+	case err != nil:
+		return o, err
+	case o.act == actYield:
+		return o, run.rule.lostChange(mapping.KindCategory, run.rule.dir, c.ID())
+	case o.act == actNone, run.page.DryRun:
+		return o, nil
+	}
 	want := target.Category
-	if want.ID == 0 {
-		want.Top = parentID == 0
+	if o.act.writes() {
+		if want.ID == 0 {
+			want.Top, want.Status = parentID == 0, true
+		}
+		want.ParentID = parentID
+		want.Descriptions = map[int]opencart.CategoryDescription{}
+		for lang := range languageTexts(shop, 0) {
+			d := target.Descriptions[lang]
+			d.Name = c.String("name")
+			want.Descriptions[lang] = d
+		}
+		if want.ID, err = shop.UpsertCategory(ctx, want); err != nil {
+			return o, shopRecordError(mapping.KindCategory, c.ID(), err)
+		}
+		s.shop[want.ID] = opencart.CategoryRecord{Category: want}
 	}
-	want.ParentID, want.Status = parentID, true
-	want.Descriptions = map[int]opencart.CategoryDescription{}
-	for lang := range languageTexts(shop, 0) {
-		d := target.Descriptions[lang]
-		d.Name = c.String("name")
-		want.Descriptions[lang] = d
-	}
-	openCartFP := openCartCategoryFingerprint(want)
-	counted, write, err := run.prepareWrite(ctx, prior, odooFP, openCartFP,
-		shopTarget{table: "category", id: want.ID, matched: matched, highest: s.highest})
-	if !write || err != nil {
-		return counted, err
-	}
-	if want.ID, err = shop.UpsertCategory(ctx, want); err != nil {
-		return 0, shopRecordError(mapping.KindCategory, c.ID(), err)
-	}
-	s.shop[want.ID] = opencart.CategoryRecord{Category: want}
-	s.taken[want.ID] = true
-	pair := mapping.Mapping{Kind: mapping.KindCategory, OdooID: c.ID(), OpenCartID: strconv.Itoa(want.ID),
-		OdooFingerprint: odooFP, OpenCartFingerprint: openCartFP, SyncedAt: now(), CreatedAt: now()}
+	pair := mapping.Mapping{Kind: mapping.KindCategory, OdooID: c.ID(), OpenCartID: strconv.Itoa(want.ID), SyncedAt: syncedAt(o.act), CreatedAt: now()}
+	run.refs.add(pair)
+	pair.OdooFingerprint, pair.OpenCartFingerprint = srcFP, contentFingerprint(shopCategoryContent(want, run.refs, lang))
 	if prior != nil {
 		pair.CreatedAt = prior.CreatedAt
 	}
 	if err := run.d.putMappings(ctx, []mapping.Mapping{pair}, s.mapped); err != nil {
-		return 0, mappingError(mapping.KindCategory, c.ID(), err)
+		return o, mappingError(mapping.KindCategory, c.ID(), err)
 	}
 	s.mapped[c.ID()] = pair
-	return counted, nil
+	return o, nil
 }
 
 // parent returns the shop id of a category's parent (0 at the top), syncing the parent first when it
@@ -231,7 +238,7 @@ func (s *categorySync) target(c odoo.Record, parentID int, prior *mapping.Mappin
 	name := matchName(c.String("name"))
 	var found []int
 	for id, sc := range s.shop {
-		if !s.taken[id] && sc.ParentID == parentID && matchName(sc.Descriptions[s.run.d.Shop.DefaultLanguageID()].Name) == name {
+		if !s.run.refs.taken(mapping.KindCategory, id) && sc.ParentID == parentID && matchName(sc.Descriptions[s.run.d.Shop.DefaultLanguageID()].Name) == name {
 			found = append(found, id)
 		}
 	}

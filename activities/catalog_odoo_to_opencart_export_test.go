@@ -1,8 +1,6 @@
 package activities
 
-// Exported for the end-to-end tests of the Odoo → OpenCart catalog sync (package activities_test).
-
-var OpenCartProductFingerprint = openCartProductFingerprint
+// Exported for the end-to-end tests of the catalog sync (package activities_test).
 
 const (
 	EnvCatalogVariantsMode = envVariantsMode

@@ -47,7 +47,7 @@ func imagePath(templateID int64, data []byte) string {
 // saveImage writes a planned product's image file, replacing it atomically so that the shop never
 // serves half a file.
 func (s *productSync) saveImage(p *productPlan) error {
-	path := filepath.Join(s.imageDir, filepath.FromSlash(p.want.Image))
+	path := filepath.Join(s.run.rules.imageDir, filepath.FromSlash(p.want.Image))
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("product images: %w (%s must be OpenCart's writable image/ folder)", err, envImageDir)
 	}

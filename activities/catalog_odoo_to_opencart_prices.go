@@ -11,58 +11,9 @@ import (
 	"github.com/ocbridge/bridge/pkg/odoo"
 )
 
-// Prices. OpenCart stores a product's price without tax and adds the rates of its tax class when it
-// shows or sells the product. Odoo's list_price is without tax too — unless the product's sale taxes
-// are "included in price", in which case list_price contains them and they are divided out here the way
-// Odoo computes the base of included taxes:
-//
-//	fixed taxes:     base = price − amount
-//	"division" taxes (percentage of the tax-included price): base = price × (1 − rate)
-//	percent taxes:   base = price ÷ (1 + Σ rates)
-//
-// applied in that order. Taxes not included in the price leave it alone; group taxes are not looked
-// into (their price is taken as it is). Attribute price extras are deltas of the same price, so the
-// percentage parts apply to them too, the fixed part does not. Results are rounded to OpenCart's 4
-// decimals. Example: list_price 119.00 with a 19 % tax included → 100.0000 in OpenCart.
-
-// taxFields are read from account.tax; price_include is a stored field up to 17 and computed from
-// price_include_override on 18, readable on every version.
-var taxFields = []string{"name", "amount", "amount_type", "price_include"}
-
-// includedTax is what a product's price-included sale taxes take out of a tax-included price.
-type includedTax struct {
-	fixed  float64 // subtracted first
-	factor float64 // then multiplied
-}
-
-// includedTaxOf combines the price-included taxes among a product's sale taxes.
-func includedTaxOf(taxes []odoo.Record) includedTax {
-	t := includedTax{factor: 1}
-	percent := 0.0
-	for _, tax := range taxes {
-		if !tax.Bool("price_include") {
-			continue
-		}
-		switch tax.String("amount_type") {
-		case "fixed":
-			t.fixed += tax.Float("amount")
-		case "division":
-			t.factor *= 1 - tax.Float("amount")/100
-		case "percent":
-			percent += tax.Float("amount")
-		}
-	}
-	t.factor /= 1 + percent/100
-	return t
-}
-
-// price is the tax-excluded price OpenCart stores for an Odoo sales price.
-func (t includedTax) price(odooPrice float64) float64 {
-	return roundTo((odooPrice-t.fixed)*t.factor, 4)
-}
-
-// delta is the tax-excluded price difference OpenCart stores for an Odoo price extra.
-func (t includedTax) delta(extra float64) float64 { return roundTo(extra*t.factor, 4) }
+// Tax classes. Prices go by the rule in catalog_match.go (includedTax); the tax class is the shop's
+// own once a product exists (the other direction syncs no taxes, so a class picked from Odoo's taxes
+// could not come back): the bridge picks one for a product it creates, or for one that has none.
 
 // taxClasses picks OpenCart tax classes for Odoo sale taxes. A tax points at the classes whose title
 // is its name, whose rules use a rate of its name, or whose rules use the rate it is paired with (tax

@@ -1,9 +1,7 @@
 package activities
 
 import (
-	"slices"
 	"testing"
-	"time"
 
 	"github.com/ocbridge/bridge/pkg/odoo"
 	"github.com/ocbridge/bridge/pkg/opencart"
@@ -68,30 +66,45 @@ func TestMatchNameIgnoresCaseAndSpacing(t *testing.T) {
 	}
 }
 
-// Fingerprints ignore what the shop does not keep: order of lists, digits beyond its decimals.
-func TestOpenCartProductFingerprintIsStable(t *testing.T) {
-	a := opencart.Product{Model: "M", Price: 10.00001, Categories: []int{3, 1},
-		Options: []opencart.ProductOption{{OptionID: 2, Values: []opencart.ProductOptionValue{{OptionValueID: 5}, {OptionValueID: 4}}}, {OptionID: 1}}}
-	b := opencart.Product{Model: "M", Price: 10, Categories: []int{1, 3},
-		Options: []opencart.ProductOption{{OptionID: 1}, {OptionID: 2, Values: []opencart.ProductOptionValue{{OptionValueID: 4}, {OptionValueID: 5}}}}}
-	if openCartProductFingerprint(a) != openCartProductFingerprint(b) {
-		t.Fatal("same content, different fingerprints")
+// Content ignores what the shop does not keep: the order of lists, digits beyond its decimals, texts in
+// other languages, options that are no choice, stock.
+func TestShopProductContentIsNormalised(t *testing.T) {
+	r := newRefs()
+	rules := contentRules{lang: 1}
+	keys := func(types ...string) []opencart.ProductOptionKeys {
+		var out []opencart.ProductOptionKeys
+		for i, typ := range types {
+			out = append(out, opencart.ProductOptionKeys{ProductOptionID: i + 1, Type: typ, ValueIDs: []int{10 * (i + 1), 10*(i+1) + 1}})
+		}
+		return out
+	}
+	a := opencart.ProductRecord{Product: opencart.Product{Model: "M", Price: 10.00001, Categories: []int{3, 1}, Quantity: 5,
+		Descriptions: map[int]opencart.ProductDescription{1: {Name: "Lamp"}, 2: {Name: "Lampe"}},
+		Options: []opencart.ProductOption{{OptionID: 2, Values: []opencart.ProductOptionValue{{OptionValueID: 5}, {OptionValueID: 4}}}, {OptionID: 1, Value: "engraving"}}},
+		OptionKeys: keys("checkbox", "text")}
+	b := opencart.ProductRecord{Product: opencart.Product{Model: "M", Price: 10, Categories: []int{1, 3}, Quantity: 7,
+		Descriptions: map[int]opencart.ProductDescription{1: {Name: "Lamp"}, 2: {Name: "Lampe (de)"}},
+		Options: []opencart.ProductOption{{OptionID: 2, Values: []opencart.ProductOptionValue{{OptionValueID: 4}, {OptionValueID: 5}}}}},
+		OptionKeys: keys("checkbox")}
+	fp := func(p opencart.ProductRecord) string { return rules.fingerprint(shopProductContent(p, nil, r, rules)) }
+	if fp(a) != fp(b) {
+		t.Fatalf("same content, different fingerprints:\n%+v\n%+v", shopProductContent(a, nil, r, rules), shopProductContent(b, nil, r, rules))
 	}
 	b.Price = 10.01
-	if openCartProductFingerprint(a) == openCartProductFingerprint(b) {
+	if fp(a) == fp(b) {
 		t.Fatal("a price change keeps the fingerprint")
 	}
 }
 
-// A model asked for twice is still one candidate per product (twice would look ambiguous).
-func TestShopModelsFindsEachProductOnce(t *testing.T) {
-	x := &shopModels{built: true, byModel: map[string]map[int]bool{}, modelOf: map[int]string{}, ours: map[int]time.Time{}}
-	x.set(7, "SKU-1")
-	x.set(8, "other")
-	x.set(8, "sku-1 ") // renamed: the index follows
-	found := x.lookup([]string{"SKU-1", "sku-1", "other"})
-	slices.Sort(found["sku-1"])
-	if !slices.Equal(found["sku-1"], []int{7, 8}) || len(found["other"]) != 0 {
-		t.Fatalf("index: %v", found)
+// The fingerprints of other schemes (earlier versions, other settings) are told apart.
+func TestFingerprintSchemes(t *testing.T) {
+	plain, tagged := contentFingerprint("x"), schemeFingerprint("vi", "x")
+	old := "c1a2b3c4d5e6f708192a3b4c5d6e7f80" // a 32-hex-digit digest of an earlier version, starting like the scheme
+	switch {
+	case !isContentFingerprint(plain) || !isContentFingerprint(tagged) || isContentFingerprint(old):
+		t.Errorf("content fingerprints %q %q, old %q: recognised %v %v %v", plain, tagged, old,
+			isContentFingerprint(plain), isContentFingerprint(tagged), isContentFingerprint(old))
+	case !sameScheme(plain, contentFingerprint("y")) || sameScheme(plain, tagged) || sameScheme(old, old):
+		t.Error("sameScheme must tell schemes apart, and never match an old digest")
 	}
 }

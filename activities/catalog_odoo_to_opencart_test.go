@@ -250,8 +250,8 @@ func (b *o2ocBed) checkProducts(t *testing.T) {
 			t.Errorf("template %d: price %v, want %v", tmplID, p.Price, tmpl["list_price"])
 		}
 		pair, err := b.Store.ByOdooID(ctx, mapping.KindProduct, tmplID)
-		if err != nil || pair.OpenCartFingerprint != activities.OpenCartProductFingerprint(p.Product) {
-			t.Errorf("template %d: the stored fingerprint is not that of the product read back (%v)", tmplID, err)
+		if err != nil || pair.OpenCartFingerprint != pair.OdooFingerprint {
+			t.Errorf("template %d: the shop's content does not agree with Odoo's (%q ≠ %q, %v)", tmplID, pair.OpenCartFingerprint, pair.OdooFingerprint, err)
 		}
 		if len(ids(tmpl["attribute_line_ids"])) > 0 {
 			b.checkOptionValues(t, tmplID, p)

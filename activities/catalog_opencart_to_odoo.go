@@ -21,13 +21,13 @@ import (
 // price extras and variants. OpenCart *attributes* (specification texts in attribute groups) define no
 // variants and are not synced; neither is stock, which Odoo owns (the inventory sync pushes it the other way).
 //
-// Change detection and echo suppression. OpenCart content is fingerprinted with the functions both
-// directions share (catalog_match.go), so a record the Odoo → OpenCart direction wrote reads back with the
-// fingerprint it stored. A mapped record is unchanged, at no XML-RPC cost, when its OpenCart fingerprint and
-// the fingerprint of the Odoo content it should have both equal the stored ones. When only the Odoo one
-// differs (the other direction stored its own, or a category or option it refers to got synced since), Odoo
-// is compared field by field: if nothing needs writing the record counts as unchanged and its mapping is
-// left as it is, so neither direction takes the other's writes for edits.
+// Change detection and echo suppression. Each record goes by the sync rule (catalog_changes.go) on the
+// content both directions share (catalog_content.go). A mapped record whose OpenCart content is as its
+// pair stored it is unchanged, at no XML-RPC cost: records the Odoo → OpenCart direction wrote read
+// back with the fingerprint it stored. Otherwise Odoo's record is read and its content compared: when
+// it agrees already nothing is written and only the fingerprints are stored; when Odoo changed it too,
+// the master side wins (a conflict); else what differs is written, and the Odoo record read back for
+// the fingerprint of what Odoo now holds.
 //
 // Counting exactly once across retries. A page heartbeats its cursor and counts after every chunk, and a
 // retried attempt resumes after the last heartbeat, so only the records of an unfinished chunk are seen
@@ -65,7 +65,12 @@ func (d openCartToOdoo) count(ctx context.Context, stage Stage, filter CatalogFi
 }
 
 func (d openCartToOdoo) syncPage(ctx context.Context, page CatalogPage, progress PageResult) (PageResult, error) {
-	s := &oc2oSync{openCartToOdoo: d, page: page, lang: d.Shop.DefaultLanguageID(), odooWrites: odooWrites{erp: d.ERP, dry: page.DryRun}}
+	settings, err := catalogSettings()
+	if err != nil {
+		return progress, err
+	}
+	s := &oc2oSync{openCartToOdoo: d, page: page, lang: d.Shop.DefaultLanguageID(), odooWrites: odooWrites{erp: d.ERP, dry: page.DryRun},
+		rule: d.syncRule(page.Direction, page.Stage, settings), rules: d.contentRules(settings)}
 	switch page.Stage {
 	case StageAttributes:
 		win, err := d.optionWindow(ctx, page.Filter, progress.LastID, page.Limit)
@@ -131,8 +136,10 @@ func (s *oc2oSync) keepAlive(ctx context.Context) {
 // oc2oSync is one attempt at one page.
 type oc2oSync struct {
 	openCartToOdoo
-	page CatalogPage
-	lang int // the shop's default language: names come from it
+	page  CatalogPage
+	lang  int // the shop's default language: names come from it
+	rule  syncRule
+	rules contentRules
 	odooWrites
 	window []productRecord // products stage: every row read for the page
 	beat   PageResult      // the progress as of the last finished chunk
@@ -172,9 +179,28 @@ type recordState struct {
 	isMapped bool
 	odooID   int64
 	madeAt   time.Time // create_date of the Odoo record the matching adopted
+	act      action    // what the sync rule made of it (actNone: unchanged, or not decided)
 	wrote    bool      // this attempt wrote the Odoo record (or would have, in a dry run)
 	result   outcome
 	err      error
+}
+
+// decide applies the sync rule to a record whose OpenCart fingerprint is ocFP, given the fingerprint
+// of its Odoo record's content ("" when it has none yet). A yield fails the record with the change it
+// lost.
+func (r *recordState) decide(s *oc2oSync, kind mapping.Kind, openCartID int64, ocFP, odooFP string) {
+	var prior *mapping.Mapping
+	if r.isMapped {
+		prior = &r.prior
+	}
+	if r.act = s.rule.decide(prior, ocFP, odooFP); r.act == actYield {
+		r.fail(s.rule.lostChange(kind, s.rule.dir, openCartID))
+	}
+}
+
+// synced tells whether the attempt stored the record's pair (it wrote Odoo, or stored fingerprints).
+func (r *recordState) synced() bool {
+	return r.err == nil && (r.act == actStore || r.act.writes() || !r.isMapped)
 }
 
 func (r *recordState) fail(err error) { r.err, r.result = err, outcomeFailed }
@@ -194,12 +220,6 @@ func (r *recordState) finish(s *oc2oSync) {
 	default:
 		r.result = s.settledOutcome(r.prior)
 	}
-}
-
-// keepsPair tells whether a record's stored pair stays as it is: mapped, nothing written, and its
-// OpenCart side as stored (see openCartToOdoo).
-func (r *recordState) keepsPair(openCartFP string) bool {
-	return r.isMapped && !r.wrote && openCartFP == r.prior.OpenCartFingerprint
 }
 
 // writeRecord writes values on the Odoo record of r (nothing when values is empty). A refusal for the
@@ -261,13 +281,21 @@ func (s *oc2oSync) adoptedOutcome(createDate time.Time, wrote bool) outcome {
 	return outcomeUnchanged
 }
 
-// settle records a record's failure for replay, or resolves an earlier one after a success. A dry run
-// writes no failure rows.
-func (s *oc2oSync) settle(ctx context.Context, kind mapping.Kind, id int64, err error) error {
-	if s.page.DryRun {
+// settle records a record's failure for replay, or, for a record this attempt synced, resolves an
+// earlier one and settles the other side of the rule (settleWrite). A record found unchanged keeps
+// whatever failure it has (a change it lost in a conflict). A dry run writes no failure rows.
+func (s *oc2oSync) settle(ctx context.Context, kind mapping.Kind, id int64, r *recordState) error {
+	if s.page.DryRun || (r.err == nil && !r.synced()) {
 		return nil
 	}
-	return s.recordOutcome(ctx, kind, mapping.OpenCartToOdoo, id, err)
+	if err := s.recordOutcome(ctx, kind, mapping.OpenCartToOdoo, id, r.err); err != nil || r.err != nil {
+		return err
+	}
+	target := int64(0)
+	if r.isMapped {
+		target = r.odooID
+	}
+	return s.settleWrite(ctx, s.rule, kind, r.act, target)
 }
 
 // putMappings stores pairs (none in a dry run).

@@ -1,9 +1,9 @@
 package activities
 
 import (
-	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -21,8 +21,7 @@ import (
 // to delete values still used by products. Display type and variant mode are set when the sync creates an
 // attribute; an adopted attribute keeps Odoo's.
 
-// odooAttributeState is a product.attribute with its values as the fingerprints see it. The form is the
-// one the Odoo → OpenCart direction computes from Odoo (values by sequence, then id).
+// odooAttributeState is a product.attribute with its values as the sync leaves it.
 type odooAttributeState struct {
 	Name, DisplayType, CreateVariant string
 	Sequence                         int64
@@ -35,19 +34,14 @@ type odooValueState struct {
 	Sequence int64
 }
 
-func (a odooAttributeState) fingerprint() string {
-	a.Values = slices.Clone(a.Values)
-	slices.SortFunc(a.Values, func(x, y odooValueState) int {
-		return cmp.Or(cmp.Compare(x.Sequence, y.Sequence), cmp.Compare(x.ID, y.ID))
-	})
-	return mapping.Fingerprint(a)
-}
-
-func (v odooValueState) fingerprint() string {
-	return mapping.Fingerprint(struct {
-		Name     string
-		Sequence int64
-	}{v.Name, v.Sequence})
+// content is the attribute's content, its values paired as refs says.
+func (a odooAttributeState) content(r *refs) attributeContent {
+	c := attributeContent{Name: strings.TrimSpace(a.Name), Type: optionType(a.DisplayType, a.CreateVariant), SortOrder: int(a.Sequence)}
+	for _, v := range a.Values {
+		c.Values = append(c.Values, valueContent{Value: r.odoo(mapping.KindAttributeValue, v.ID), Name: strings.TrimSpace(v.Name), SortOrder: int(v.Sequence)})
+	}
+	c.normalise()
+	return c
 }
 
 type optionTask struct {
@@ -67,27 +61,15 @@ type valueTask struct {
 	odooID   int64
 }
 
-func createVariantMode(optionType string) string {
-	if createsVariants(optionType) {
-		return "always"
-	}
-	return "no_variant"
-}
-
-// displayType is how Odoo shows a created attribute: checkboxes as a multi-checkbox where Odoo has one (17+).
-func (s *oc2oSync) displayType(optionType string) string {
-	switch {
-	case optionType == "select":
-		return "select"
-	case optionType == "checkbox" && s.ERP.Version().AtLeast(17, 0):
-		return "multi"
-	}
-	return "radio"
+// attributeMode is how the sync creates an attribute for an option.
+func (s *oc2oSync) attributeMode(optionType string) (createVariant, displayType string) {
+	return attributeMode(optionType, s.ERP.Version().AtLeast(17, 0))
 }
 
 // wanted is the attribute as the sync would create it, with the Odoo value ids known so far.
 func (s *oc2oSync) wanted(t *optionTask) odooAttributeState {
-	a := odooAttributeState{Name: t.name, DisplayType: s.displayType(t.opt.Type), CreateVariant: createVariantMode(t.opt.Type), Sequence: int64(t.opt.SortOrder)}
+	createVariant, displayType := s.attributeMode(t.opt.Type)
+	a := odooAttributeState{Name: t.name, DisplayType: displayType, CreateVariant: createVariant, Sequence: int64(t.opt.SortOrder)}
 	for _, v := range t.values {
 		a.Values = append(a.Values, odooValueState{ID: v.odooID, Name: v.name, Sequence: int64(v.oc.SortOrder)})
 	}
@@ -95,7 +77,7 @@ func (s *oc2oSync) wanted(t *optionTask) odooAttributeState {
 }
 
 func (s *oc2oSync) syncOptions(ctx context.Context, chunk []opencart.Option) (PageResult, error) {
-	tasks, err := s.optionTasks(ctx, chunk)
+	tasks, refs, err := s.optionTasks(ctx, chunk)
 	if err != nil {
 		return PageResult{}, err
 	}
@@ -106,19 +88,20 @@ func (s *oc2oSync) syncOptions(ctx context.Context, chunk []opencart.Option) (Pa
 		}
 	}
 	if len(pending) > 0 {
-		if err := s.writeAttributes(ctx, pending); err != nil {
+		av, err := s.writeAttributes(ctx, pending, refs)
+		if err != nil {
 			return PageResult{}, err
 		}
-		if err := s.writeAttributeValues(ctx, pending); err != nil {
+		if err := s.writeAttributeValues(ctx, pending, av); err != nil {
 			return PageResult{}, err
 		}
-		if err := s.storeOptionMappings(ctx, pending); err != nil {
+		if err := s.storeOptionMappings(ctx, pending, refs); err != nil {
 			return PageResult{}, err
 		}
 	}
 	var res PageResult
 	for _, t := range tasks {
-		if err := s.settle(ctx, mapping.KindAttribute, int64(t.opt.ID), t.err); err != nil {
+		if err := s.settle(ctx, mapping.KindAttribute, int64(t.opt.ID), &t.recordState); err != nil {
 			return PageResult{}, err
 		}
 		res.count(t.result)
@@ -127,7 +110,7 @@ func (s *oc2oSync) syncOptions(ctx context.Context, chunk []opencart.Option) (Pa
 }
 
 // optionTasks validates the options, loads their mappings and settles the unchanged ones.
-func (s *oc2oSync) optionTasks(ctx context.Context, chunk []opencart.Option) ([]*optionTask, error) {
+func (s *oc2oSync) optionTasks(ctx context.Context, chunk []opencart.Option) ([]*optionTask, *refs, error) {
 	var optionIDs, valueIDs []int
 	for _, o := range chunk {
 		optionIDs = append(optionIDs, o.ID)
@@ -135,25 +118,27 @@ func (s *oc2oSync) optionTasks(ctx context.Context, chunk []opencart.Option) ([]
 			valueIDs = append(valueIDs, v.ID)
 		}
 	}
+	refs := newRefs()
 	attrPrior, err := s.Store.ByOpenCartIDs(ctx, mapping.KindAttribute, idStrings(optionIDs))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	valuePrior, err := s.Store.ByOpenCartIDs(ctx, mapping.KindAttributeValue, idStrings(valueIDs))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	for _, m := range valuePrior {
+		refs.add(m)
 	}
 	tasks := make([]*optionTask, len(chunk))
 	for i, o := range chunk {
-		t := &optionTask{opt: o, ocFP: openCartOptionFingerprint(o)}
+		t := &optionTask{opt: o, ocFP: contentFingerprint(shopAttributeContent(o, refs, s.lang))}
 		tasks[i] = t
 		t.prior, t.isMapped = attrPrior[ocID(o.ID)]
-		allMapped := t.isMapped
 		for _, v := range o.Values {
 			vt := &valueTask{oc: v, name: strings.TrimSpace(v.Names[s.lang])}
 			vt.prior, vt.isMapped = valuePrior[ocID(v.ID)]
 			vt.odooID = vt.prior.OdooID
-			allMapped = allMapped && vt.isMapped
 			t.values = append(t.values, vt)
 		}
 		if err := s.checkOption(t); err != nil {
@@ -162,12 +147,12 @@ func (s *oc2oSync) optionTasks(ctx context.Context, chunk []opencart.Option) ([]
 		}
 		if t.isMapped {
 			t.odooID = t.prior.OdooID
-		}
-		if allMapped && t.ocFP == t.prior.OpenCartFingerprint && s.wanted(t).fingerprint() == t.prior.OdooFingerprint {
-			t.result = s.settledOutcome(t.prior)
+			if t.ocFP == t.prior.OpenCartFingerprint {
+				t.result = s.settledOutcome(t.prior)
+			}
 		}
 	}
-	return tasks, nil
+	return tasks, refs, nil
 }
 
 // checkOption validates names: Odoo requires them, and refuses two values of one attribute with the same
@@ -194,12 +179,14 @@ func (s *oc2oSync) checkOption(t *optionTask) error {
 	return nil
 }
 
-// writeAttributes matches, writes or creates the product.attribute of every pending option.
-func (s *oc2oSync) writeAttributes(ctx context.Context, pending []*optionTask) error {
+// writeAttributes matches or creates the product.attribute of every pending option, applies the sync
+// rule to the existing ones (with their values) and writes their name and sequence where they differ.
+// It returns the values of the attributes, as read.
+func (s *oc2oSync) writeAttributes(ctx context.Context, pending []*optionTask, refs *refs) (attributeValues, error) {
 	attrs, err := s.ERP.SearchRead(ctx, "product.attribute", odoo.Query{
 		Fields: []string{"name", "display_type", "create_variant", "sequence", "create_date"}, Order: "id", Context: withArchived})
 	if err != nil {
-		return err
+		return attributeValues{}, err
 	}
 	byID := map[int64]odoo.Record{}
 	ids := make([]int64, len(attrs))
@@ -208,24 +195,25 @@ func (s *oc2oSync) writeAttributes(ctx context.Context, pending []*optionTask) e
 	}
 	mapped, err := s.Store.ByOdooIDs(ctx, mapping.KindAttribute, ids)
 	if err != nil {
-		return err
+		return attributeValues{}, err
 	}
 	taken := map[int64]bool{}
 	for id := range mapped {
 		taken[id] = true
 	}
 	var creates []*optionTask
+	var known []int64
 	for _, t := range pending {
 		if t.isMapped {
 			if _, ok := byID[t.odooID]; !ok {
 				if err := s.dropStaleMapping(ctx, mapping.KindAttribute, t.odooID); err != nil {
-					return err
+					return attributeValues{}, err
 				}
 				t.isMapped, t.odooID = false, 0
 			}
 		}
 		if !t.isMapped {
-			want := createVariantMode(t.opt.Type)
+			want, _ := s.attributeMode(t.opt.Type)
 			var candidates []int64
 			for _, a := range attrs {
 				if !taken[a.ID()] && matchName(a.String("name")) == matchName(t.name) && a.String("create_variant") == want {
@@ -243,17 +231,32 @@ func (s *oc2oSync) writeAttributes(ctx context.Context, pending []*optionTask) e
 				continue
 			}
 		}
-		if err := s.updateAttribute(ctx, t, byID[t.odooID]); err != nil {
-			return err
+		known = append(known, t.odooID)
+	}
+	av, err := s.readAttributeValues(ctx, known, refs)
+	if err != nil {
+		return av, err
+	}
+	for _, t := range pending {
+		if t.err == nil && t.odooID != 0 {
+			if err := s.updateAttribute(ctx, t, byID[t.odooID], av, refs); err != nil {
+				return av, err
+			}
 		}
 	}
-	return s.createAttributes(ctx, creates)
+	return av, s.createAttributes(ctx, creates)
 }
 
-// updateAttribute writes the name and sequence of a mapped or adopted attribute where they differ.
-func (s *oc2oSync) updateAttribute(ctx context.Context, t *optionTask, current odoo.Record) error {
+// updateAttribute applies the sync rule to a mapped or adopted attribute and writes its name and
+// sequence where they differ.
+func (s *oc2oSync) updateAttribute(ctx context.Context, t *optionTask, current odoo.Record, av attributeValues, refs *refs) error {
 	t.state = odooAttributeState{Name: current.String("name"), DisplayType: current.String("display_type"),
-		CreateVariant: current.String("create_variant"), Sequence: current.Int("sequence")}
+		CreateVariant: current.String("create_variant"), Sequence: current.Int("sequence"), Values: av.of(t.odooID)}
+	t.madeAt = createdAt(current)
+	t.decide(s, mapping.KindAttribute, int64(t.opt.ID), t.ocFP, contentFingerprint(t.state.content(refs)))
+	if !t.act.writes() {
+		return nil
+	}
 	values := odoo.Values{}
 	if t.state.Name != t.name {
 		values["name"], t.state.Name = t.name, t.name
@@ -261,7 +264,6 @@ func (s *oc2oSync) updateAttribute(ctx context.Context, t *optionTask, current o
 	if t.state.Sequence != int64(t.opt.SortOrder) {
 		values["sequence"], t.state.Sequence = t.opt.SortOrder, int64(t.opt.SortOrder)
 	}
-	t.madeAt = createdAt(current)
 	return s.writeRecord(ctx, &t.recordState, "product.attribute", t.odooID, values)
 }
 
@@ -269,12 +271,14 @@ func (s *oc2oSync) createAttributes(ctx context.Context, creates []*optionTask) 
 	rows := make([]odoo.Values, len(creates))
 	records := make([]*recordState, len(creates))
 	for i, t := range creates {
+		t.act = actWrite
 		records[i] = &t.recordState
 		var values []any
 		for _, v := range t.values {
 			values = append(values, odoo.CmdCreate(odoo.Values{"name": v.name, "sequence": v.oc.SortOrder}))
 		}
-		rows[i] = odoo.Values{"name": t.name, "create_variant": createVariantMode(t.opt.Type), "display_type": s.displayType(t.opt.Type),
+		createVariant, displayType := s.attributeMode(t.opt.Type)
+		rows[i] = odoo.Values{"name": t.name, "create_variant": createVariant, "display_type": displayType,
 			"sequence": t.opt.SortOrder, "value_ids": values}
 	}
 	if err := s.createRecords(ctx, "product.attribute", records, rows); err != nil {
@@ -287,24 +291,25 @@ func (s *oc2oSync) createAttributes(ctx context.Context, creates []*optionTask) 
 	return nil
 }
 
-// writeAttributeValues matches, writes or creates the values of the options whose attribute is known. The
-// values created together with a new attribute are found here by name and mapped like any match.
-func (s *oc2oSync) writeAttributeValues(ctx context.Context, pending []*optionTask) error {
-	var attrIDs []int64
+// writeAttributeValues matches, writes or creates the values of the options the sync writes. The values
+// created together with a new attribute are found here by name and mapped like any match.
+func (s *oc2oSync) writeAttributeValues(ctx context.Context, pending []*optionTask, av attributeValues) error {
+	var created []int64
 	for _, t := range pending {
-		if t.err == nil && t.odooID > 0 {
-			attrIDs = append(attrIDs, t.odooID)
+		if t.err == nil && t.odooID > 0 && !slices.ContainsFunc(av.records, func(r odoo.Record) bool { return r.Int("attribute_id") == t.odooID }) {
+			created = append(created, t.odooID)
 		}
 	}
-	av, err := s.readAttributeValues(ctx, attrIDs)
+	more, err := s.readAttributeValues(ctx, created, nil)
 	if err != nil {
 		return err
 	}
+	av.merge(more)
 	var creates []*valueTask
 	var rows []odoo.Values
 	owner := map[*valueTask]*optionTask{}
 	for _, t := range pending {
-		if t.err != nil {
+		if t.err != nil || !t.act.writes() {
 			continue
 		}
 		for _, v := range t.values {
@@ -335,11 +340,7 @@ func (s *oc2oSync) writeAttributeValues(ctx context.Context, pending []*optionTa
 		if t.err != nil {
 			continue
 		}
-		for _, r := range av.byID {
-			if r.Int("attribute_id") == t.odooID {
-				t.state.Values = append(t.state.Values, odooValueState{ID: r.ID(), Name: r.String("name"), Sequence: r.Int("sequence")})
-			}
-		}
+		t.state.Values = av.of(t.odooID)
 		t.finish(s)
 	}
 	return nil
@@ -347,12 +348,14 @@ func (s *oc2oSync) writeAttributeValues(ctx context.Context, pending []*optionTa
 
 // attributeValues are the Odoo values of some attributes (as the sync leaves them), and which are taken.
 type attributeValues struct {
-	byID  map[int64]odoo.Record
-	byKey map[int64]map[string][]int64 // attribute → matchName → values
-	taken map[int64]bool               // mapped, or claimed in this chunk
+	records []odoo.Record
+	byID    map[int64]odoo.Record
+	byKey   map[int64]map[string][]int64 // attribute → matchName → values
+	taken   map[int64]bool               // mapped, or claimed in this chunk
 }
 
-func (s *oc2oSync) readAttributeValues(ctx context.Context, attrIDs []int64) (attributeValues, error) {
+// readAttributeValues reads the values of attributes, with their pairs (added to refs, when given).
+func (s *oc2oSync) readAttributeValues(ctx context.Context, attrIDs []int64, refs *refs) (attributeValues, error) {
 	av := attributeValues{byID: map[int64]odoo.Record{}, byKey: map[int64]map[string][]int64{}, taken: map[int64]bool{}}
 	if len(attrIDs) == 0 {
 		return av, nil
@@ -363,6 +366,7 @@ func (s *oc2oSync) readAttributeValues(ctx context.Context, attrIDs []int64) (at
 	if err != nil {
 		return av, err
 	}
+	av.records = records
 	ids := make([]int64, len(records))
 	for i, r := range records {
 		ids[i], av.byID[r.ID()] = r.ID(), r
@@ -374,10 +378,32 @@ func (s *oc2oSync) readAttributeValues(ctx context.Context, attrIDs []int64) (at
 		av.byKey[attr][key] = append(av.byKey[attr][key], r.ID())
 	}
 	mapped, err := s.Store.ByOdooIDs(ctx, mapping.KindAttributeValue, ids)
-	for id := range mapped {
+	for id, m := range mapped {
 		av.taken[id] = true
+		if refs != nil {
+			refs.add(m)
+		}
 	}
 	return av, err
+}
+
+// merge adds the values of other attributes.
+func (av *attributeValues) merge(o attributeValues) {
+	av.records = append(av.records, o.records...)
+	maps.Copy(av.byID, o.byID)
+	maps.Copy(av.byKey, o.byKey)
+	maps.Copy(av.taken, o.taken)
+}
+
+// of is an attribute's values as the sync leaves them, by id.
+func (av attributeValues) of(attr int64) []odooValueState {
+	var out []odooValueState
+	for _, id := range slices.Sorted(maps.Keys(av.byID)) {
+		if r := av.byID[id]; r.Int("attribute_id") == attr {
+			out = append(out, odooValueState{ID: id, Name: r.String("name"), Sequence: r.Int("sequence")})
+		}
+	}
+	return out
 }
 
 // resolveValue keeps a mapped value (dropping the pair if Odoo lost the value), adopts an unmapped Odoo
@@ -420,27 +446,25 @@ func (s *oc2oSync) resolveValue(ctx context.Context, t *optionTask, v *valueTask
 	return false, s.writeRecord(ctx, &t.recordState, "product.attribute.value", v.odooID, values)
 }
 
-// storeOptionMappings stores each option's attribute pair with its value pairs; a mapped option that
-// needed no write keeps the pairs it has (see openCartToOdoo).
-func (s *oc2oSync) storeOptionMappings(ctx context.Context, pending []*optionTask) error {
+// storeOptionMappings stores each synced option's attribute pair with its value pairs, with the
+// fingerprints of both sides' content as the sync leaves it.
+func (s *oc2oSync) storeOptionMappings(ctx context.Context, pending []*optionTask, refs *refs) error {
 	var stored []*recordState
 	var groups [][]mapping.Mapping
 	for _, t := range pending {
-		if t.err != nil || (t.keepsPair(t.ocFP) && !valuesRemapped(t)) {
+		if t.err != nil {
 			continue
 		}
 		synced := t.wrote || !t.isMapped
-		group := []mapping.Mapping{pair(mapping.KindAttribute, t.odooID, ocID(t.opt.ID), t.ocFP, t.state.fingerprint(), synced)}
+		var group []mapping.Mapping
 		for _, v := range t.values {
-			state := odooValueState{ID: v.odooID, Name: v.name, Sequence: int64(v.oc.SortOrder)}
-			group = append(group, pair(mapping.KindAttributeValue, v.odooID, ocID(v.oc.ID), openCartOptionValueFingerprint(v.oc), state.fingerprint(), synced))
+			value := valueContent{Name: v.name, SortOrder: v.oc.SortOrder}.fingerprint()
+			group = append(group, pair(mapping.KindAttributeValue, v.odooID, ocID(v.oc.ID), value, value, synced))
 		}
+		refs.add(group...)
+		group = append([]mapping.Mapping{pair(mapping.KindAttribute, t.odooID, ocID(t.opt.ID),
+			contentFingerprint(shopAttributeContent(t.opt, refs, s.lang)), contentFingerprint(t.state.content(refs)), synced)}, group...)
 		stored, groups = append(stored, &t.recordState), append(groups, group)
 	}
 	return s.storePairs(ctx, stored, groups)
-}
-
-// valuesRemapped tells whether some value of the option has no pair yet, or a different one.
-func valuesRemapped(t *optionTask) bool {
-	return slices.ContainsFunc(t.values, func(v *valueTask) bool { return !v.isMapped || v.odooID != v.prior.OdooID })
 }

@@ -17,28 +17,17 @@ import (
 // A category that moved in OpenCart moves in Odoo (parent_id is written). Matching adopts an unmapped
 // Odoo category with the same name (case and spacing aside) under the same parent.
 
-// odooCategoryFingerprint covers what a product.category is made of, in the form the Odoo → OpenCart
-// direction computes it from Odoo, so that neither direction takes the other's writes for edits.
-func odooCategoryFingerprint(name string, parent int64) string {
-	return mapping.Fingerprint(struct {
-		Name   string
-		Parent int64
-	}{name, parent})
-}
-
-// odooCategoryContent is the product.category the sync wants.
-type odooCategoryContent struct {
+// odooCategoryWant is the product.category the sync wants.
+type odooCategoryWant struct {
 	Name     string
 	ParentID int64 // 0: top level
 }
-
-func (c odooCategoryContent) fingerprint() string { return odooCategoryFingerprint(c.Name, c.ParentID) }
 
 type categoryTask struct {
 	recordState
 	rec     opencart.CategoryRecord
 	counted bool // in the chunk; an ancestor synced ahead of its page is counted on its own page
-	want    odooCategoryContent
+	want    odooCategoryWant
 	ocFP    string
 }
 
@@ -47,20 +36,24 @@ func (s *oc2oSync) syncCategories(ctx context.Context, chunk []opencart.Category
 	if err != nil {
 		return PageResult{}, err
 	}
+	refs := newRefs()
+	for _, m := range prior {
+		refs.add(m)
+	}
 	odooIDs := map[int]int64{} // OpenCart category → Odoo category, growing as levels are written
 	for id, m := range prior {
 		n, _ := strconv.Atoi(id)
 		odooIDs[n] = m.OdooID
 	}
-	odooSide := &odooCategories{s: s}
+	odooSide := &odooCategories{s: s, refs: refs}
 	for _, level := range byDepth(tasks) {
-		if err := s.syncCategoryLevel(ctx, level, odooIDs, odooSide); err != nil {
+		if err := s.syncCategoryLevel(ctx, level, odooIDs, odooSide, refs); err != nil {
 			return PageResult{}, err
 		}
 	}
 	var res PageResult
 	for _, t := range tasks {
-		if err := s.settle(ctx, mapping.KindCategory, int64(t.rec.ID), t.err); err != nil {
+		if err := s.settle(ctx, mapping.KindCategory, int64(t.rec.ID), &t.recordState); err != nil {
 			return PageResult{}, err
 		}
 		if t.counted {
@@ -126,13 +119,13 @@ func byDepth(tasks []*categoryTask) [][]*categoryTask {
 }
 
 // syncCategoryLevel plans, matches and writes the categories of one depth, whose parents are written.
-func (s *oc2oSync) syncCategoryLevel(ctx context.Context, level []*categoryTask, odooIDs map[int]int64, odooSide *odooCategories) error {
+func (s *oc2oSync) syncCategoryLevel(ctx context.Context, level []*categoryTask, odooIDs map[int]int64, odooSide *odooCategories, refs *refs) error {
 	var pending []*categoryTask // need Odoo: changed, or unmapped
 	for _, t := range level {
-		if !s.planCategory(t, odooIDs) {
+		if !s.planCategory(t, odooIDs, refs) {
 			continue
 		}
-		if t.isMapped && t.ocFP == t.prior.OpenCartFingerprint && t.want.fingerprint() == t.prior.OdooFingerprint {
+		if t.isMapped && t.ocFP == t.prior.OpenCartFingerprint {
 			t.odooID, t.result = t.prior.OdooID, s.settledOutcome(t.prior)
 			continue
 		}
@@ -160,9 +153,11 @@ func (s *oc2oSync) syncCategoryLevel(ctx context.Context, level []*categoryTask,
 	var written []*recordState
 	var pairs [][]mapping.Mapping
 	for _, t := range pending {
-		if t.err == nil && !t.keepsPair(t.ocFP) {
-			written = append(written, &t.recordState)
-			pairs = append(pairs, []mapping.Mapping{pair(mapping.KindCategory, t.odooID, ocID(t.rec.ID), t.ocFP, t.want.fingerprint(), t.wrote || !t.isMapped)})
+		if t.err == nil {
+			m := pair(mapping.KindCategory, t.odooID, ocID(t.rec.ID), t.ocFP, "", t.wrote || !t.isMapped)
+			refs.add(m)
+			m.OdooFingerprint = contentFingerprint(odooCategoryContent(t.want.Name, t.want.ParentID, refs))
+			written, pairs = append(written, &t.recordState), append(pairs, []mapping.Mapping{m})
 		}
 	}
 	if err := s.storePairs(ctx, written, pairs); err != nil {
@@ -180,7 +175,7 @@ func (s *oc2oSync) syncCategoryLevel(ctx context.Context, level []*categoryTask,
 }
 
 // planCategory works out what Odoo should hold; false when the category cannot sync.
-func (s *oc2oSync) planCategory(t *categoryTask, odooIDs map[int]int64) bool {
+func (s *oc2oSync) planCategory(t *categoryTask, odooIDs map[int]int64, refs *refs) bool {
 	id := int64(t.rec.ID)
 	name := strings.TrimSpace(t.rec.Descriptions[s.lang].Name)
 	if name == "" {
@@ -197,18 +192,18 @@ func (s *oc2oSync) planCategory(t *categoryTask, odooIDs map[int]int64) bool {
 			return false
 		}
 	}
-	t.want = odooCategoryContent{Name: name, ParentID: parent}
-	t.ocFP = openCartCategoryFingerprint(t.rec.Category)
+	t.want = odooCategoryWant{Name: name, ParentID: parent}
+	t.ocFP = contentFingerprint(shopCategoryContent(t.rec.Category, refs, s.lang))
 	return true
 }
 
-// resolveCategory decides for a changed or unmapped category: write the mapped one, adopt a match, or
-// create (true).
+// resolveCategory decides for a changed or unmapped category by the sync rule: keep or write the mapped
+// one, adopt a match (written if it differs), or create (true).
 func (s *oc2oSync) resolveCategory(ctx context.Context, t *categoryTask, odooSide *odooCategories) (create bool, err error) {
 	if t.isMapped {
 		if current, ok := odooSide.byID[t.prior.OdooID]; ok {
 			t.odooID = t.prior.OdooID
-			return false, s.writeCategory(ctx, t, current)
+			return false, s.writeCategory(ctx, t, current, odooSide)
 		}
 		// Deleted in Odoo: forget the pair and match or create again.
 		if err := s.dropStaleMapping(ctx, mapping.KindCategory, t.prior.OdooID); err != nil {
@@ -224,20 +219,25 @@ func (s *oc2oSync) resolveCategory(ctx context.Context, t *categoryTask, odooSid
 	}
 	switch len(candidates) {
 	case 0:
+		t.act = actWrite
 		return true, nil
 	case 1:
 		current := odooSide.byID[candidates[0]]
 		odooSide.taken[candidates[0]] = true
 		t.odooID, t.madeAt = candidates[0], createdAt(current)
-		return false, s.writeCategory(ctx, t, current)
+		return false, s.writeCategory(ctx, t, current, odooSide)
 	}
 	t.fail(ambiguous(mapping.KindCategory, int64(t.rec.ID), fmt.Sprintf("category %q", t.want.Name), candidates, "product.category"))
 	return false, nil
 }
 
-// writeCategory writes what differs between Odoo's category and the wanted one. A refusal for the
-// record's own sake fails the category; other errors are returned.
-func (s *oc2oSync) writeCategory(ctx context.Context, t *categoryTask, current odoo.Record) error {
+// writeCategory applies the sync rule to a category whose Odoo record is current and writes what
+// differs. A refusal for the record's own sake fails the category; other errors are returned.
+func (s *oc2oSync) writeCategory(ctx context.Context, t *categoryTask, current odoo.Record, odooSide *odooCategories) error {
+	t.decide(s, mapping.KindCategory, int64(t.rec.ID), t.ocFP, contentFingerprint(odooCategoryContent(current.String("name"), current.Int("parent_id"), odooSide.refs)))
+	if !t.act.writes() {
+		return nil
+	}
 	values := odoo.Values{}
 	if current.String("name") != t.want.Name {
 		values["name"] = t.want.Name
@@ -275,6 +275,7 @@ func odooRef(id int64) any {
 // writing (shops have hundreds of categories, not millions), with which of them are mapped already.
 type odooCategories struct {
 	s       *oc2oSync
+	refs    *refs // the chunk's category pairs, and then every Odoo category's
 	records []odoo.Record
 	byID    map[int64]odoo.Record
 	taken   map[int64]bool // mapped, or claimed in this chunk
@@ -298,8 +299,9 @@ func (c *odooCategories) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for id := range mapped {
+	for id, m := range mapped {
 		c.taken[id] = true
+		c.refs.add(m)
 	}
 	return nil
 }

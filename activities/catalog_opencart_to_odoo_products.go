@@ -22,8 +22,9 @@ import (
 //     from the price (Odoo's usual default); taxes marked "included in price" are added back to it and to
 //     the price extras (see Round trips in catalog_opencart_to_odoo_templates.go). The sync sets no taxes:
 //     a new template gets Odoo's default sale taxes.
-//   - default_code = the OpenCart model, always (the SKU column is not used: the model is required and is
-//     what the Odoo → OpenCart direction writes back). barcode = EAN, else UPC. Odoo keeps both on the
+//   - default_code = the OpenCart model (the SKU column is not used: the model is required and is what
+//     the Odoo → OpenCart direction writes back), except the bridge's placeholder ODOO-<id>, which stands
+//     for none. barcode = the EAN, else the UPC, when valid (see validBarcode). Odoo keeps both on the
 //     variant and shows them on templates with a single variant only, so configurable products carry
 //     neither (on 4.x variant products, each variant carries its own model).
 //   - categ_id = the deepest of the product's categories that is synced (ties: the lowest category id);
@@ -39,16 +40,6 @@ import (
 //     price extras, so a variant product's own overriding price is not carried over.
 //   - text, file and date options and OpenCart attributes (specification texts) define no variants and are
 //     not synced; stock is not pushed (Odoo owns it).
-
-// ocVariantContent is what the sync takes from a 4.x variant product, for the fingerprint of its own pair.
-type ocVariantContent struct {
-	ID       int                      `json:"id"`
-	MasterID int                      `json:"master_id"`
-	Model    string                   `json:"model"`
-	Price    float64                  `json:"price"`
-	Status   bool                     `json:"status"`
-	Choices  []opencart.VariantChoice `json:"choices"`
-}
 
 // odooTemplateContent is the product.template the sync wants, variants included.
 type odooTemplateContent struct {
@@ -99,6 +90,7 @@ type templateTask struct {
 	counted bool            // the master is a record of the chunk (not only synced for a variant of it)
 	want    odooTemplateContent
 	ocFP    string
+	odooFP  string      // fingerprint of the template's content as Odoo holds it after the sync
 	tax     includedTax // what the template's sale taxes include in its prices
 	// variantErrs are the 4.x variant products that cannot be variants of the template, and why.
 	variantErrs map[int]error
@@ -118,16 +110,12 @@ type variantTask struct {
 	err      error
 }
 
-func variantContent(p productRecord) ocVariantContent {
-	return ocVariantContent{ID: p.ID, MasterID: p.MasterID, Model: strings.TrimSpace(p.Model), Price: p.Price, Status: p.Status, Choices: p.Variant}
-}
-
 func (s *oc2oSync) syncProducts(ctx context.Context, chunk []productRecord) (PageResult, error) {
 	tmpls, variants, err := s.productTasks(ctx, chunk)
 	if err != nil {
 		return PageResult{}, err
 	}
-	refs, err := s.productRefs(ctx, tmpls)
+	refs, variantPairs, err := s.productRefs(ctx, tmpls)
 	if err != nil {
 		return PageResult{}, err
 	}
@@ -137,7 +125,7 @@ func (s *oc2oSync) syncProducts(ctx context.Context, chunk []productRecord) (Pag
 			t.fail(err)
 			continue
 		}
-		if t.isMapped && t.ocFP == t.prior.OpenCartFingerprint && mapping.Fingerprint(t.want) == t.prior.OdooFingerprint {
+		if t.isMapped && t.ocFP == t.prior.OpenCartFingerprint && variantsAsStored(t, variantPairs) {
 			t.odooID, t.result = t.prior.OdooID, s.settledOutcome(t.prior)
 			continue
 		}
@@ -157,7 +145,7 @@ func (s *oc2oSync) tallyProducts(ctx context.Context, tmpls []*templateTask, var
 	var res PageResult
 	for _, t := range tmpls {
 		if t.counted || t.err == nil {
-			if err := s.settle(ctx, mapping.KindProduct, int64(t.master.ID), t.err); err != nil {
+			if err := s.settle(ctx, mapping.KindProduct, int64(t.master.ID), &t.recordState); err != nil {
 				return res, err
 			}
 		}
@@ -169,7 +157,12 @@ func (s *oc2oSync) tallyProducts(ctx context.Context, tmpls []*templateTask, var
 		if v.result == outcomeNone {
 			v.result, v.err = s.variantOutcome(v)
 		}
-		if err := s.settle(ctx, mapping.KindProduct, int64(v.row.ID), v.err); err != nil {
+		// A variant product settles with its master's template.
+		state := recordState{err: v.err, isMapped: v.isMapped}
+		if v.tmpl != nil {
+			state.act = v.tmpl.act
+		}
+		if err := s.settle(ctx, mapping.KindProduct, int64(v.row.ID), &state); err != nil {
 			return res, err
 		}
 		res.count(v.result)
@@ -219,7 +212,7 @@ func (s *oc2oSync) productTasks(ctx context.Context, chunk []productRecord) ([]*
 		if p.MasterID == 0 {
 			addMaster(p, true)
 		} else {
-			variants = append(variants, &variantTask{row: p, ocFP: mapping.Fingerprint(variantContent(p))})
+			variants = append(variants, &variantTask{row: p, ocFP: variantRowFingerprint(p)})
 			variantIDs = append(variantIDs, p.ID)
 		}
 	}
@@ -334,17 +327,11 @@ func hasChoiceOptions(p productRecord) bool {
 	return slices.ContainsFunc(p.OptionKeys, func(k opencart.ProductOptionKeys) bool { return createsVariants(k.Type) })
 }
 
-// productRefs are the mappings a chunk's products refer to.
-type productRefs struct {
-	attributes map[string]mapping.Mapping // OpenCart option id →
-	values     map[string]mapping.Mapping // OpenCart option value id →
-	categories map[string]mapping.Mapping // OpenCart category id →
-	depth      map[int]int                // synced OpenCart category → depth in the tree
-}
-
-func (s *oc2oSync) productRefs(ctx context.Context, tmpls []*templateTask) (productRefs, error) {
-	var refs productRefs
-	var options, values, categories []int
+// productRefs loads the pairs a chunk's products refer to (options, option values, categories with their
+// depth) and the pairs of their 4.x variant products, by OpenCart id.
+func (s *oc2oSync) productRefs(ctx context.Context, tmpls []*templateTask) (*refs, map[string]mapping.Mapping, error) {
+	r := newRefs()
+	var options, values, categories, variants []int
 	for _, t := range tmpls {
 		for _, po := range t.master.Options {
 			options = append(options, po.OptionID)
@@ -353,43 +340,30 @@ func (s *oc2oSync) productRefs(ctx context.Context, tmpls []*templateTask) (prod
 			}
 		}
 		categories = append(categories, t.master.Categories...)
-	}
-	var err error
-	if refs.attributes, err = s.Store.ByOpenCartIDs(ctx, mapping.KindAttribute, idStrings(sortedUnique(options))); err != nil {
-		return refs, err
-	}
-	if refs.values, err = s.Store.ByOpenCartIDs(ctx, mapping.KindAttributeValue, idStrings(sortedUnique(values))); err != nil {
-		return refs, err
-	}
-	if refs.categories, err = s.Store.ByOpenCartIDs(ctx, mapping.KindCategory, idStrings(sortedUnique(categories))); err != nil {
-		return refs, err
-	}
-	var synced []int
-	for _, id := range sortedUnique(categories) {
-		if _, ok := refs.categories[ocID(id)]; ok {
-			synced = append(synced, id)
+		for _, v := range t.known {
+			variants = append(variants, v.ID)
 		}
 	}
-	rows, err := s.Shop.CategoriesByID(ctx, synced)
-	refs.depth = map[int]int{}
-	for _, c := range rows {
-		refs.depth[c.ID] = len(c.Path)
+	if err := r.loadShop(ctx, s.Store, mapping.KindAttribute, options); err != nil {
+		return nil, nil, err
 	}
-	return refs, err
+	if err := r.loadShop(ctx, s.Store, mapping.KindAttributeValue, values); err != nil {
+		return nil, nil, err
+	}
+	if err := r.loadCategories(ctx, s.Store, s.Shop, categories); err != nil {
+		return nil, nil, err
+	}
+	pairs, err := s.Store.ByOpenCartIDs(ctx, mapping.KindVariant, idStrings(sortedUnique(variants)))
+	return r, pairs, err
 }
 
-// deepestCategory picks the Odoo category of a product: the deepest synced one, ties to the lowest id.
-func (r productRefs) deepestCategory(categories []int) int64 {
-	best := -1
-	for _, c := range sortedUnique(categories) {
-		if _, ok := r.categories[ocID(c)]; ok && (best < 0 || r.depth[c] > r.depth[best]) {
-			best = c
-		}
-	}
-	if best < 0 {
-		return 0
-	}
-	return r.categories[ocID(best)].OdooID
+// variantsAsStored tells whether every 4.x variant product of a master is paired and as its pair stored
+// it: one that changed (even a disabled one, which is no content) has its master synced again.
+func variantsAsStored(t *templateTask, pairs map[string]mapping.Mapping) bool {
+	return !slices.ContainsFunc(t.known, func(v productRecord) bool {
+		m, ok := pairs[ocID(v.ID)]
+		return !ok || m.OpenCartFingerprint != variantRowFingerprint(v)
+	})
 }
 
 // optionLine is one choice option of a product, resolved to its Odoo attribute and values.
@@ -403,7 +377,7 @@ type optionLine struct {
 }
 
 // planTemplate works out the OpenCart content and the wanted Odoo template, or why the product cannot sync.
-func (s *oc2oSync) planTemplate(t *templateTask, refs productRefs) error {
+func (s *oc2oSync) planTemplate(t *templateTask, refs *refs) error {
 	p, id := t.master, int64(t.master.ID)
 	d := p.Descriptions[s.lang]
 	name, model := strings.TrimSpace(d.Name), strings.TrimSpace(p.Model)
@@ -420,7 +394,7 @@ func (s *oc2oSync) planTemplate(t *templateTask, refs productRefs) error {
 		kind = odoo.ProductStorable
 	}
 	t.want = odooTemplateContent{Name: name, Description: d.Description, ListPrice: p.Price, Weight: p.Weight, Active: p.Status,
-		CategID: refs.deepestCategory(p.Categories), Kind: kind}
+		CategID: refs.deepestCategory(p.Categories).Odoo, Kind: kind}
 	lines, err := optionLines(t, refs)
 	if err != nil {
 		return err
@@ -444,34 +418,14 @@ func (s *oc2oSync) planTemplate(t *templateTask, refs productRefs) error {
 	slices.SortFunc(t.want.Extras, func(a, b odooExtra) int { return cmp.Compare(a.ValueID, b.ValueID) })
 	slices.SortFunc(t.want.Variants, func(a, b odooVariant) int { return strings.Compare(a.Key, b.Key) })
 	if t.want.simple() {
-		t.want.DefaultCode, t.want.Barcode = model, cmp.Or(strings.TrimSpace(p.Codes.EAN), strings.TrimSpace(p.Codes.UPC))
+		t.want.DefaultCode, t.want.Barcode = shopModelCode(model), shopBarcode(p.Codes)
 	}
-	t.ocFP = openCartProductFingerprint(openCartProduct(t.master, t.known))
+	t.ocFP = s.rules.fingerprint(shopProductContent(t.master, t.known, refs, s.rules))
 	return nil
 }
 
-// openCartProduct is a product as the shared fingerprint sees it: on 4.x with its variant products,
-// their choices resolved to the master's option and option value ids.
-func openCartProduct(master productRecord, known []productRecord) opencart.Product {
-	p := master.Product
-	for _, v := range known {
-		selection := map[int]int{}
-		for _, c := range v.Variant {
-			for i, keys := range master.OptionKeys {
-				pov, err := strconv.Atoi(firstOr(c.Values, ""))
-				if j := slices.Index(keys.ValueIDs, pov); keys.ProductOptionID == c.ProductOptionID && err == nil && j >= 0 {
-					selection[master.Options[i].OptionID] = master.Options[i].Values[j].OptionValueID
-				}
-			}
-		}
-		p.Variants = append(p.Variants, opencart.Variant{ID: v.ID, Model: v.Model, Codes: v.Codes, Price: v.Price,
-			Quantity: v.Quantity, Status: v.Status, Selection: selection})
-	}
-	return p
-}
-
 // optionLines resolves the product's choice options to Odoo attributes and values.
-func optionLines(t *templateTask, refs productRefs) ([]optionLine, error) {
+func optionLines(t *templateTask, refs *refs) ([]optionLine, error) {
 	p, id := t.master, int64(t.master.ID)
 	var lines []optionLine
 	seen := map[int64]bool{}
@@ -480,27 +434,27 @@ func optionLines(t *templateTask, refs productRefs) ([]optionLine, error) {
 		if !isChoiceOption(keys.Type) || len(po.Values) == 0 {
 			continue // text, file, date…: a customer's input, no attribute
 		}
-		attr, ok := refs.attributes[ocID(po.OptionID)]
-		if !ok {
+		attr := refs.shop(mapping.KindAttribute, po.OptionID)
+		if attr.Odoo == 0 {
 			return nil, invalid(mapping.KindProduct, id, "options", fmt.Sprintf("its option %d is not synced to Odoo", po.OptionID),
 				fmt.Sprintf("sync the attributes stage first (or fix OpenCart option %d, see its failure), then replay", po.OptionID))
 		}
-		if seen[attr.OdooID] {
+		if seen[attr.Odoo] {
 			return nil, invalid(mapping.KindProduct, id, "options", fmt.Sprintf("it offers option %d twice; Odoo allows one line per attribute", po.OptionID),
 				"remove the second copy of the option from the product in OpenCart, then replay")
 		}
-		seen[attr.OdooID] = true
-		line := optionLine{attributeID: attr.OdooID, variants: createsVariants(keys.Type), productOpt: keys.ProductOptionID}
+		seen[attr.Odoo] = true
+		line := optionLine{attributeID: attr.Odoo, variants: createsVariants(keys.Type), productOpt: keys.ProductOptionID}
 		for j, v := range po.Values {
-			value, ok := refs.values[ocID(v.OptionValueID)]
-			if !ok {
+			value := refs.shop(mapping.KindAttributeValue, v.OptionValueID)
+			if value.Odoo == 0 {
 				return nil, invalid(mapping.KindProduct, id, "options", fmt.Sprintf("value %d of its option %d is not synced to Odoo", v.OptionValueID, po.OptionID),
 					fmt.Sprintf("sync the attributes stage (OpenCart option %d) again, then replay", po.OptionID))
 			}
-			if slices.Contains(line.values, value.OdooID) {
+			if slices.Contains(line.values, value.Odoo) {
 				continue // offered twice in one option: Odoo has one value per line
 			}
-			line.values, line.povs, line.prices = append(line.values, value.OdooID), append(line.povs, keys.ValueIDs[j]), append(line.prices, v.Price)
+			line.values, line.povs, line.prices = append(line.values, value.Odoo), append(line.povs, keys.ValueIDs[j]), append(line.prices, v.Price)
 		}
 		lines = append(lines, line)
 	}
@@ -535,7 +489,7 @@ func planOptionVariants(t *templateTask, lines []optionLine) error {
 	}
 	for i, c := range combos {
 		key := optionVariantKey(t.master.ID, povs[i])
-		c.Key, c.ValueIDs, c.ocFP = key, sortedUnique(c.ValueIDs), mapping.Fingerprint(key)
+		c.Key, c.ValueIDs, c.ocFP = key, sortedUnique(c.ValueIDs), optionVariantFingerprint(key)
 		t.want.Variants = append(t.want.Variants, c)
 	}
 	return nil
@@ -619,7 +573,7 @@ func planVariantProducts(t *templateTask, lines []optionLine) []optionLine {
 		}
 		seen[combo] = v.ID
 		t.want.Variants = append(t.want.Variants, odooVariant{Key: ocID(v.ID), ValueIDs: values, Active: v.Status,
-			DefaultCode: strings.TrimSpace(v.Model), ocFP: mapping.Fingerprint(variantContent(v))})
+			DefaultCode: shopModelCode(v.Model), ocFP: variantRowFingerprint(v)})
 	}
 	return kept
 }

@@ -21,8 +21,6 @@ type productRecord = opencart.ProductRecord
 func optionID(o opencart.Option) int64           { return int64(o.ID) }
 func categoryID(c opencart.CategoryRecord) int64 { return int64(c.ID) }
 func productID(p productRecord) int64            { return int64(p.ID) }
-func isChoiceOption(typ string) bool             { return typ == "select" || typ == "radio" || typ == "checkbox" }
-func createsVariants(typ string) bool            { return typ == "select" || typ == "radio" }
 func inIDs(ids []int64, id int) bool             { return len(ids) == 0 || slices.Contains(ids, int64(id)) }
 
 // choiceOptions lists the options that can define variants (select, radio, checkbox) by id. Text, file

@@ -15,13 +15,11 @@ import (
 )
 
 // Writing templates into Odoo, a chunk at a time and in few calls: one search_read to match the unmapped
-// products, one read of the templates (and one of their lines) that already exist, one write per template
-// that differs, a create call per oc2oCreateBatch new templates (attribute lines inline: Odoo generates the
-// variants in the same call), then one search_read of their variants and one of their template attribute
-// values, and one write per distinct price extra.
-
-var oc2oTemplateFields = []string{"name", "description", "description_sale", "list_price", "weight", "active", "categ_id",
-	"default_code", "barcode", "taxes_id", "create_date"}
+// products, one read of the templates that already exist with their lines, variants, attribute values and
+// taxes (their content, for the sync rule), one write per template that differs, a create call per
+// oc2oCreateBatch new templates (attribute lines inline: Odoo generates the variants in the same call),
+// then one search_read of their variants and one of their template attribute values, one write per
+// distinct price extra, and one read of the written templates' content as Odoo now holds it.
 
 // Round trips. What the sync compares in Odoo is what the Odoo → OpenCart direction would make of it, so
 // that a product that went one way and came back is not written again: the shop description is Odoo's
@@ -31,7 +29,8 @@ var oc2oTemplateFields = []string{"name", "description", "description_sale", "li
 // marked "included in price", which are added back here as the other direction divides them out
 // (includedTax), under the template's own taxes or, for a new template, Odoo's default sale taxes.
 
-// writeTemplates matches, writes and creates the pending templates, then their variants and mappings.
+// writeTemplates matches the pending templates, applies the sync rule to those Odoo has, writes and
+// creates, then syncs their variants and stores the pairs.
 func (s *oc2oSync) writeTemplates(ctx context.Context, pending []*templateTask) error {
 	if err := s.matchTemplates(ctx, pending); err != nil {
 		return err
@@ -46,9 +45,6 @@ func (s *oc2oSync) writeTemplates(ctx context.Context, pending []*templateTask) 
 	if err != nil {
 		return err
 	}
-	for _, t := range existing {
-		t.tax = state.taxes[t.odooID]
-	}
 	var creates []*templateTask
 	for _, t := range pending {
 		switch {
@@ -62,8 +58,11 @@ func (s *oc2oSync) writeTemplates(ctx context.Context, pending []*templateTask) 
 			t.isMapped, t.odooID = false, 0
 			creates = append(creates, t)
 		default:
-			if err := s.updateTemplate(ctx, t, state); err != nil {
-				return err
+			t.tax, t.odooFP, t.madeAt = state.taxes[t.odooID], state.fingerprint(t.odooID, s.rules), createdAt(state.records[t.odooID])
+			if t.decide(s, mapping.KindProduct, int64(t.master.ID), t.ocFP, t.odooFP); t.act.writes() {
+				if err := s.updateTemplate(ctx, t, state); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -73,7 +72,7 @@ func (s *oc2oSync) writeTemplates(ctx context.Context, pending []*templateTask) 
 			return err
 		}
 		for _, t := range creates {
-			t.tax = tax
+			t.tax, t.act = tax, actWrite
 		}
 	}
 	if err := s.createTemplates(ctx, creates); err != nil {
@@ -82,7 +81,33 @@ func (s *oc2oSync) writeTemplates(ctx context.Context, pending []*templateTask) 
 	if err := s.syncVariants(ctx, pending); err != nil {
 		return err
 	}
+	if err := s.readBackTemplates(ctx, pending); err != nil {
+		return err
+	}
 	return s.storeTemplates(ctx, pending)
+}
+
+// readBackTemplates reads the content of the templates the sync wrote as Odoo now holds it.
+func (s *oc2oSync) readBackTemplates(ctx context.Context, tasks []*templateTask) error {
+	var ids []int64
+	for _, t := range tasks {
+		if t.err == nil && t.odooID > 0 && t.act.writes() {
+			ids = append(ids, t.odooID)
+		}
+	}
+	if len(ids) == 0 || s.page.DryRun {
+		return nil
+	}
+	written, err := s.readOdooProducts(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, t := range tasks {
+		if t.err == nil && t.odooID > 0 && t.act.writes() {
+			t.odooFP = written.fingerprint(t.odooID, s.rules)
+		}
+	}
+	return nil
 }
 
 // matchTemplates finds the Odoo template of every unmapped product: by Internal Reference (the model, and
@@ -192,16 +217,56 @@ func modelTakenError(t *templateTask, model, others string) error {
 		"give one of the products a unique model in OpenCart (Catalog > Products, Data tab), then replay")
 }
 
+// odooProducts are templates as Odoo holds them, with what their content is made of and the pairs it
+// refers to.
+type odooProducts struct {
+	records map[int64]odoo.Record
+	parts   odooProductParts
+	refs    *refs
+}
+
+// readOdooProducts reads templates (archived ones too) with their content.
+func (s *oc2oSync) readOdooProducts(ctx context.Context, ids []int64, extraFields ...string) (odooProducts, error) {
+	out := odooProducts{records: map[int64]odoo.Record{}, refs: newRefs()}
+	records, err := s.ERP.SearchRead(ctx, "product.template", odoo.Query{Domain: odoo.Domain{odoo.Leaf("id", "in", ids)},
+		Fields: s.rules.templateFields(extraFields...), Context: withArchived})
+	if err != nil {
+		return out, err
+	}
+	if out.parts, err = loadOdooProductParts(ctx, s.ERP, records); err != nil {
+		return out, err
+	}
+	var categories, attributes, values []int64
+	for _, r := range records {
+		out.records[r.ID()] = r
+		categories = append(categories, r.Int("categ_id"))
+		for _, ptav := range out.parts.ptavs[r.ID()] {
+			attributes, values = append(attributes, ptav.Int("attribute_id")), append(values, ptav.Int("product_attribute_value_id"))
+		}
+	}
+	for kind, ids := range map[mapping.Kind][]int64{mapping.KindCategory: categories, mapping.KindAttribute: attributes, mapping.KindAttributeValue: values} {
+		if err := out.refs.loadOdoo(ctx, s.Store, kind, ids); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// fingerprint is the fingerprint of a template's content.
+func (p odooProducts) fingerprint(id int64, rules contentRules) string {
+	return rules.fingerprint(odooProductContent(p.records[id], p.parts, p.refs, rules))
+}
+
 // templateState is what Odoo holds for the templates a chunk writes to.
 type templateState struct {
-	records map[int64]odoo.Record
-	lines   map[int64][]odoo.Record // template → attribute lines
-	ours    map[int64]bool          // attributes that are OpenCart options: their lines follow the shop
-	taxes   map[int64]includedTax   // template → what its sale taxes include in its prices
+	odooProducts
+	lines map[int64][]odoo.Record // template → attribute lines
+	ours  map[int64]bool          // attributes that are OpenCart options: their lines follow the shop
+	taxes map[int64]includedTax   // template → what its sale taxes include in its prices
 }
 
 func (s *oc2oSync) readTemplates(ctx context.Context, tasks []*templateTask) (templateState, error) {
-	state := templateState{records: map[int64]odoo.Record{}, lines: map[int64][]odoo.Record{}, ours: map[int64]bool{}, taxes: map[int64]includedTax{}}
+	state := templateState{lines: map[int64][]odoo.Record{}, ours: map[int64]bool{}, taxes: map[int64]includedTax{}}
 	var ids []int64
 	for _, t := range tasks {
 		if t.odooID > 0 {
@@ -211,22 +276,12 @@ func (s *oc2oSync) readTemplates(ctx context.Context, tasks []*templateTask) (te
 	if len(ids) == 0 {
 		return state, nil
 	}
-	records, err := s.ERP.SearchRead(ctx, "product.template", odoo.Query{Domain: odoo.Domain{odoo.Leaf("id", "in", ids)},
-		Fields: append(slices.Clone(oc2oTemplateFields), s.ERP.Schema().ProductTypeFields()...), Context: withArchived})
-	if err != nil {
+	var err error
+	if state.odooProducts, err = s.readOdooProducts(ctx, ids, "create_date"); err != nil {
 		return state, err
 	}
-	var taxIDs []int64
-	for _, r := range records {
-		state.records[r.ID()] = r
-		taxIDs = append(taxIDs, r.IDs("taxes_id")...)
-	}
-	taxes, err := s.saleTaxes(ctx, sortedUnique(taxIDs))
-	if err != nil {
-		return state, err
-	}
-	for _, r := range records {
-		state.taxes[r.ID()] = includedTaxOf(taxes(r.IDs("taxes_id")))
+	for id, r := range state.records {
+		state.taxes[id] = includedTaxOf(state.parts.taxesOf(r))
 	}
 	lines, err := s.ERP.SearchRead(ctx, "product.template.attribute.line", odoo.Query{Domain: odoo.Domain{odoo.Leaf("product_tmpl_id", "in", ids)},
 		Fields: []string{"product_tmpl_id", "attribute_id", "value_ids"}, Order: "id"})
@@ -251,7 +306,7 @@ func (s *oc2oSync) saleTaxes(ctx context.Context, ids []int64) (func([]int64) []
 	byID := map[int64]odoo.Record{}
 	if len(ids) > 0 {
 		records, err := s.ERP.SearchRead(ctx, "account.tax", odoo.Query{Domain: odoo.Domain{odoo.Leaf("id", "in", ids)},
-			Fields: []string{"amount", "amount_type", "price_include"}, Context: withArchived})
+			Fields: contentTaxFields, Context: withArchived})
 		if err != nil {
 			return nil, err
 		}
@@ -313,7 +368,6 @@ func x2manyIDs(v any) []int64 {
 // updateTemplate writes what differs between Odoo's template and the wanted one.
 func (s *oc2oSync) updateTemplate(ctx context.Context, t *templateTask, state templateState) error {
 	current := state.records[t.odooID]
-	t.madeAt = createdAt(current)
 	values := s.templateDiff(t.want, current, t.tax)
 	if cmds := lineCommands(t.want.Lines, state.lines[t.odooID], state.ours); len(cmds) > 0 {
 		values["attribute_line_ids"] = cmds
@@ -339,7 +393,7 @@ func (s *oc2oSync) templateDiff(w odooTemplateContent, current odoo.Record, tax 
 		maps.Copy(values, s.ERP.Schema().ProductTypeValues(w.Kind))
 	}
 	if w.simple() {
-		set("default_code", current.String("default_code") != w.DefaultCode, w.DefaultCode)
+		set("default_code", current.String("default_code") != w.DefaultCode, orFalse(w.DefaultCode))
 		set("barcode", current.String("barcode") != w.Barcode, orFalse(w.Barcode))
 	}
 	return values
@@ -356,7 +410,9 @@ func (s *oc2oSync) templateValues(w odooTemplateContent, tax includedTax) odoo.V
 		values["categ_id"] = w.CategID
 	}
 	if w.simple() {
-		values["default_code"] = w.DefaultCode
+		if w.DefaultCode != "" {
+			values["default_code"] = w.DefaultCode
+		}
 		if w.Barcode != "" {
 			values["barcode"] = w.Barcode
 		}
@@ -397,14 +453,6 @@ func lineCommands(want []odooLine, existing []odoo.Record, ours map[int64]bool) 
 	}
 	return cmds
 }
-
-// listPrice is the Odoo price of an OpenCart price: includedTax.price turned around.
-func (t includedTax) listPrice(openCart float64) float64 {
-	return roundTo(openCart/t.factor+t.fixed, 6)
-}
-
-// extra is the Odoo price extra of an OpenCart price delta: includedTax.delta turned around.
-func (t includedTax) extra(openCart float64) float64 { return roundTo(openCart/t.factor, 6) }
 
 // samePrice compares OpenCart amounts (4 decimals) with amounts made from Odoo's (2 decimals by default).
 func samePrice(a, b float64) bool { return math.Abs(a-b) < 0.005 }
@@ -464,10 +512,10 @@ func (s *oc2oSync) syncVariants(ctx context.Context, pending []*templateTask) er
 			ptavOf[tmpl][value] = p
 		}
 	}
-	extras, actives, codes := map[int64]float64{}, map[int64]bool{}, map[int64]string{}
+	extras, actives, codes := map[int64]float64{}, map[int64]bool{}, map[int64]any{}
 	for _, t := range byID {
 		for _, e := range t.want.Extras {
-			if p, ok := ptavOf[t.odooID][e.ValueID]; ok && !samePrice(t.tax.delta(p.Float("price_extra")), e.Amount) {
+			if p, ok := ptavOf[t.odooID][e.ValueID]; ok && t.act.writes() && !samePrice(t.tax.delta(p.Float("price_extra")), e.Amount) {
 				extras[p.ID()], t.wrote = t.tax.extra(e.Amount), true
 			}
 		}
@@ -481,15 +529,16 @@ func (s *oc2oSync) syncVariants(ctx context.Context, pending []*templateTask) er
 			values = append(values, valueOf[p])
 		}
 		w, ok := t.wantedVariant(sortedUnique(values))
+		writes := t.want.VariantMode && t.act.writes()
 		if ok && t.mapped[w.Key] == 0 {
 			t.mapped[w.Key] = v.ID()
-			if t.want.VariantMode && v.Bool("active") != w.Active {
+			if writes && v.Bool("active") != w.Active {
 				actives[v.ID()], t.wrote = w.Active, true
 			}
-			if t.want.VariantMode && v.String("default_code") != w.DefaultCode {
-				codes[v.ID()], t.wrote = w.DefaultCode, true
+			if writes && v.String("default_code") != w.DefaultCode {
+				codes[v.ID()], t.wrote = orFalse(w.DefaultCode), true
 			}
-		} else if !ok && t.want.VariantMode && v.Bool("active") {
+		} else if !ok && writes && v.Bool("active") {
 			actives[v.ID()], t.wrote = false, true
 		}
 	}
@@ -518,9 +567,8 @@ func (t *templateTask) wantedVariant(values []int64) (odooVariant, bool) {
 	return t.want.Variants[i], true
 }
 
-// storeTemplates stores the pairs of the written templates and of their variants, and decides how each
-// template counts. A mapped template that needed no write and whose OpenCart side is as stored keeps its
-// pair (see openCartToOdoo); variant pairs that are new or different are stored all the same.
+// storeTemplates stores the pairs of the synced templates and of their variants, with the fingerprints
+// of both sides' content, and decides how each template counts.
 func (s *oc2oSync) storeTemplates(ctx context.Context, pending []*templateTask) error {
 	var keys []string
 	var variantIDs []int64
@@ -543,21 +591,17 @@ func (s *oc2oSync) storeTemplates(ctx context.Context, pending []*templateTask) 
 		if t.err != nil || t.odooID <= 0 {
 			continue
 		}
-		keep := t.keepsPair(t.ocFP)
 		synced := t.wrote || !t.isMapped
-		var group []mapping.Mapping
-		if !keep {
-			group = append(group, pair(mapping.KindProduct, t.odooID, ocID(t.master.ID), t.ocFP, mapping.Fingerprint(t.want), synced))
-		}
+		group := []mapping.Mapping{pair(mapping.KindProduct, t.odooID, ocID(t.master.ID), t.ocFP, t.odooFP, synced)}
 		for _, w := range t.want.Variants {
 			id, ok := t.mapped[w.Key]
-			if !ok || (keep && byKey[w.Key].OdooID == id) {
+			if !ok {
 				continue
 			}
 			if err := s.releaseVariantPair(ctx, id, w.Key, byKey, byOdoo); err != nil {
 				return err
 			}
-			group = append(group, pair(mapping.KindVariant, id, w.Key, w.ocFP, mapping.Fingerprint(w), synced))
+			group = append(group, pair(mapping.KindVariant, id, w.Key, w.ocFP, w.ocFP, synced))
 		}
 		stored, groups = append(stored, &t.recordState), append(groups, group)
 	}

@@ -23,6 +23,17 @@ import (
 	"github.com/ocbridge/bridge/workflows/ordertest"
 )
 
+// fixtureAPI is the api's real handler, connected to a fixture's bed.
+func fixtureAPI(t testing.TB, f *ordertest.Fixture) http.Handler {
+	t.Helper()
+	d, err := dialDeps(context.Background(), f.Config, f.Logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.Close)
+	return newServer(f.Config, d, f.Logger)
+}
+
 // signedRequest builds POST /webhooks/opencart as the extension sends it, signed with secret at ts.
 func signedRequest(secret string, ts time.Time, body []byte) *http.Request {
 	req := httptest.NewRequest(http.MethodPost, "/webhooks/opencart", bytes.NewReader(body))
@@ -147,12 +158,7 @@ func TestSignedWebhookProducesOneConfirmedSaleOrder(t *testing.T) {
 			f := ordertest.New(t, version, odoosim.Config{Version: 17})
 			f.SeedCatalog(t)
 			f.StartWorker(t, ordertest.Settings())
-			d, err := dialDeps(context.Background(), f.Config, f.Logger)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(d.Close)
-			api := httptest.NewServer(newServer(f.Config, d, f.Logger))
+			api := httptest.NewServer(fixtureAPI(t, f))
 			t.Cleanup(api.Close)
 
 			email := "webhook@example.com"
@@ -191,12 +197,7 @@ func TestManualOrderSyncEndpoint(t *testing.T) {
 	f := ordertest.New(t, "4.0.2.3", odoosim.Config{})
 	f.SeedCatalog(t)
 	f.StartWorker(t, ordertest.Settings())
-	d, err := dialDeps(context.Background(), f.Config, f.Logger)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(d.Close)
-	srv := newServer(f.Config, d, f.Logger)
+	srv := fixtureAPI(t, f)
 	id := f.PlaceOrder(t, ordertest.DemoOrder("manual@example.com", 1))
 	post := func(path, token string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodPost, path, nil)

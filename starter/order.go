@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/ocbridge/bridge/activities"
+	"github.com/ocbridge/bridge/pkg/config"
 	"github.com/ocbridge/bridge/workflows"
 )
 
@@ -23,32 +24,61 @@ func init() {
 }
 
 // syncOrder runs the order's workflow now (as a webhook would) and waits for it.
-func syncOrder(ctx context.Context, env *cli, _ string, id int64, from string) error {
+func syncOrder(ctx context.Context, env *cli, word string, id int64, from string) error {
+	var p workflows.OrderProgress
+	err := runRecordSync(ctx, env, word, id, from, &p, func(c client.Client, cfg config.Config) (client.WorkflowRun, error) {
+		return workflows.SignalOrderSync(ctx, c, cfg.TaskQueue, cfg.Connection, id, activities.ChangeEvent{Source: activities.SourceManual})
+	})
+	if err != nil {
+		return err
+	}
+	if p.Stage == workflows.OrderAbandoned {
+		fmt.Fprintf(env.stdout, "order %d was never confirmed in the shop (status 0): nothing to sync\n", id)
+		return nil
+	}
+	fmt.Fprintf(env.stdout, "order %d: sale order %s (id %d)%s; status %d%s\n", id, p.SaleOrderName, p.SaleOrderID,
+		createdText(p.Created), p.StatusID, actionsText(p.Actions))
+	return nil
+}
+
+// syncCustomer runs the customer's workflow now and waits for it.
+func syncCustomer(ctx context.Context, env *cli, word string, id int64, from string) error {
+	var res activities.CustomerResult
+	err := runRecordSync(ctx, env, word, id, from, &res, func(c client.Client, cfg config.Config) (client.WorkflowRun, error) {
+		return workflows.SignalCustomerSync(ctx, c, cfg.TaskQueue, cfg.Connection, id, activities.ChangeEvent{Source: activities.SourceManual})
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "customer %d: partner %d%s, %d addresses\n", id, res.PartnerID, createdText(res.Created), res.Addresses)
+	return nil
+}
+
+// runRecordSync starts the sync of one shop record (orders and customers come from OpenCart only) and
+// waits for its result.
+func runRecordSync(ctx context.Context, env *cli, word string, id int64, from string, result any,
+	start func(client.Client, config.Config) (client.WorkflowRun, error)) error {
 	if from != "" && from != string(workflows.SideOpenCart) {
-		return fmt.Errorf("--from %q: orders come from opencart", from)
+		return fmt.Errorf("--from %q: %ss come from opencart", from, word)
 	}
 	c, cfg, err := env.temporal(ctx)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	run, err := workflows.SignalOrderSync(ctx, c, cfg.TaskQueue, cfg.Connection, id, activities.ChangeEvent{Source: activities.SourceManual})
+	run, err := start(c, cfg)
 	if err != nil {
-		return fmt.Errorf("start order sync: %w", err)
+		return fmt.Errorf("start %s sync: %w", word, err)
 	}
-	fmt.Fprintf(env.stdout, "syncing order %d (workflow %s)\n", id, run.GetID())
-	var p workflows.OrderProgress
-	if err := run.Get(ctx, &p); err != nil {
-		return err
+	fmt.Fprintf(env.stdout, "syncing %s %d (workflow %s)\n", word, id, run.GetID())
+	return run.Get(ctx, result)
+}
+
+func createdText(created bool) string {
+	if created {
+		return " created"
 	}
-	switch p.Stage {
-	case workflows.OrderAbandoned:
-		fmt.Fprintf(env.stdout, "order %d was never confirmed in the shop (status 0): nothing to sync\n", id)
-	default:
-		fmt.Fprintf(env.stdout, "order %d: sale order %s (id %d)%s; status %d%s\n", id, p.SaleOrderName, p.SaleOrderID,
-			map[bool]string{true: " created", false: ""}[p.Created], p.StatusID, actionsText(p.Actions))
-	}
-	return nil
+	return ""
 }
 
 func actionsText(acts []activities.OrderAction) string {
@@ -60,29 +90,6 @@ func actionsText(acts []activities.OrderAction) string {
 		parts[i] = string(a)
 	}
 	return ", done in Odoo: " + strings.Join(parts, ", ")
-}
-
-// syncCustomer runs the customer's workflow now and waits for it.
-func syncCustomer(ctx context.Context, env *cli, _ string, id int64, from string) error {
-	if from != "" && from != string(workflows.SideOpenCart) {
-		return fmt.Errorf("--from %q: customers come from opencart", from)
-	}
-	c, cfg, err := env.temporal(ctx)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	run, err := workflows.SignalCustomerSync(ctx, c, cfg.TaskQueue, cfg.Connection, id, activities.ChangeEvent{Source: activities.SourceManual})
-	if err != nil {
-		return fmt.Errorf("start customer sync: %w", err)
-	}
-	var res activities.CustomerResult
-	if err := run.Get(ctx, &res); err != nil {
-		return err
-	}
-	fmt.Fprintf(env.stdout, "customer %d: partner %d%s, %d addresses\n", id, res.PartnerID,
-		map[bool]string{true: " created", false: ""}[res.Created], res.Addresses)
-	return nil
 }
 
 // customersCommand is `starter customers sync [--wait]`.

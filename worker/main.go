@@ -5,9 +5,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"go.temporal.io/sdk/worker"
 	"go.uber.org/zap"
@@ -16,6 +18,7 @@ import (
 	"github.com/ocbridge/bridge/pkg/config"
 	"github.com/ocbridge/bridge/pkg/connect"
 	"github.com/ocbridge/bridge/pkg/logging"
+	"github.com/ocbridge/bridge/pkg/metrics"
 	"github.com/ocbridge/bridge/pkg/temporalclient"
 	"github.com/ocbridge/bridge/workflows"
 )
@@ -29,6 +32,14 @@ func main() {
 
 func run() error {
 	cfg, err := config.Load(config.PartTemporal, config.PartStore, config.PartOpenCart, config.PartOdoo)
+	if err != nil {
+		return err
+	}
+	stock, err := activities.LoadStockSettings(os.LookupEnv)
+	if err != nil {
+		return err
+	}
+	orders, err := activities.LoadOrderSettings(os.LookupEnv)
 	if err != nil {
 		return err
 	}
@@ -55,15 +66,33 @@ func run() error {
 		return err
 	}
 	defer erp.Close()
-	tc, err := temporalclient.Dial(ctx, cfg.Temporal, logger, nil)
+	reg := metrics.New()
+	if err := reg.Register(metrics.XMLRPCCollector(erp)); err != nil {
+		return err
+	}
+	tc, err := temporalclient.Dial(ctx, cfg.Temporal, logger, reg.Temporal())
 	if err != nil {
 		return err
 	}
 	defer tc.Close()
+	if cfg.MetricsAddr != "off" {
+		go serveMetrics(cfg.MetricsAddr, reg, logger)
+	}
 
-	w := worker.New(tc, cfg.TaskQueue, worker.Options{})
+	w := worker.New(tc, cfg.TaskQueue, worker.Options{
+		// Every activity counts, so that no storm of work (stock changes, a bulk sync, an order backlog)
+		// overloads Odoo or the shop database.
+		TaskQueueActivitiesPerSecond:       stock.Worker.ActivitiesPerSecond,
+		MaxConcurrentActivityExecutionSize: stock.Worker.MaxConcurrentActivities,
+	})
 	workflows.Register(w)
-	w.RegisterActivity(&activities.Activities{Store: store, Shop: shop, ERP: erp})
+	w.RegisterActivity(&activities.Activities{Store: store, Shop: shop, ERP: erp, Metrics: reg, Stock: stock, Orders: orders})
+	if err := workflows.EnsureStockSchedule(ctx, tc, cfg.Connection, cfg.TaskQueue, stock.PollInterval); err != nil {
+		return err
+	}
+	if err := workflows.EnsureOrderSchedules(ctx, tc, cfg.TaskQueue, cfg.Connection, orders); err != nil {
+		return err
+	}
 
 	logger.Info("worker starting",
 		zap.String("task_queue", cfg.TaskQueue), zap.String("connection", cfg.Connection),
@@ -75,4 +104,16 @@ func run() error {
 	logger.Info("worker stopping: finishing running activities")
 	w.Stop()
 	return nil
+}
+
+// serveMetrics serves /metrics for Prometheus. A worker without it still works, so a failure is logged,
+// not fatal (e.g. two workers on one machine with the same WORKER_METRICS_ADDR).
+func serveMetrics(addr string, reg *metrics.Registry, logger *zap.Logger) {
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", reg.Handler())
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	logger.Info("metrics listening", zap.String("addr", addr))
+	if err := srv.ListenAndServe(); err != nil {
+		logger.Warn("metrics server stopped; set WORKER_METRICS_ADDR to a free host:port or off", zap.Error(err))
+	}
 }

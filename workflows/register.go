@@ -11,6 +11,13 @@ import (
 func Register(r worker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(BulkSync, workflow.RegisterOptions{Name: BulkSyncName})
 	r.RegisterWorkflowWithOptions(RecordSync, workflow.RegisterOptions{Name: RecordSyncName})
+	r.RegisterWorkflowWithOptions(StockPoll, workflow.RegisterOptions{Name: StockPollName})
+	r.RegisterWorkflowWithOptions(StockPush, workflow.RegisterOptions{Name: StockPushName})
+	r.RegisterWorkflowWithOptions(OrderSync, workflow.RegisterOptions{Name: OrderSyncName})
+	r.RegisterWorkflowWithOptions(OrderCatchUp, workflow.RegisterOptions{Name: OrderCatchUpName})
+	r.RegisterWorkflowWithOptions(OdooOrderPoll, workflow.RegisterOptions{Name: OdooOrderPollName})
+	r.RegisterWorkflowWithOptions(CustomerSync, workflow.RegisterOptions{Name: CustomerSyncName})
+	r.RegisterWorkflowWithOptions(CustomerBulkSync, workflow.RegisterOptions{Name: CustomerBulkSyncName})
 }
 
 // acts names activities in ExecuteActivity calls: a nil *Activities gives method values whose names the

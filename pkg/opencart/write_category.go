@@ -10,6 +10,9 @@ import (
 )
 
 // Category is a catalog category as the bridge writes it.
+//
+// On update (ID set) a field left at its zero value keeps what the shop has,
+// except for ParentID, Status and the names; UpsertCategory lists the rules.
 type Category struct {
 	ID        int // 0 creates a new category
 	ParentID  int // 0 for a top-level category; the parent must exist
@@ -19,16 +22,18 @@ type Category struct {
 	SortOrder int
 	Status    bool
 
-	// Descriptions by language_id. Languages without one get the default
-	// language's; an empty MetaTitle becomes the name.
+	// Descriptions by language_id. On create, languages without one get the
+	// default language's and an empty MetaTitle becomes the name; on update
+	// only the languages given change.
 	Descriptions map[int]CategoryDescription
-	Stores       []int       // nil means the default store 0
-	Layouts      map[int]int // store → layout_id; none means the default layout
+	Stores       []int       // stores to list it in; nil means the default store 0 on create, none added on update
+	Layouts      map[int]int // store → layout_id; on create stores without one get the default layout
 
-	// Keyword is the SEO keyword for every store and language in which
-	// Keywords has no entry. Keywords are one URL part: no '/'. On 4.x the
-	// stored keyword is prefixed with the parent's ("desktops/mac"), as
-	// OpenCart's admin does.
+	// Keyword is the SEO keyword for every language of the Stores (store 0
+	// if none) in which Keywords has no entry. Keywords are one URL part: no
+	// '/'. On 4.x the stored keyword is prefixed with the parent's
+	// ("desktops/mac"), as OpenCart's admin does. Empty keywords write
+	// nothing; an update changes only the slots given.
 	Keyword  string
 	Keywords map[StoreLanguage]string
 }
@@ -44,6 +49,23 @@ type CategoryDescription struct {
 // and layout links, SEO URLs and the category_path closure table. Moving a
 // category to another parent rewrites the paths (and on 4.x the SEO paths)
 // of all its descendants. It returns the category_id.
+//
+// An update changes what the bridge manages and leaves the rest as the shop
+// has it, with the rules of UpsertProducts:
+//   - always written: ParentID and Status; Image, Top, Column and
+//     SortOrder when not zero (zero keeps the shop's value);
+//   - descriptions, for the languages given: the name; Description,
+//     MetaDescription and MetaKeyword when not empty; an empty MetaTitle
+//     keeps the shop's meta title unless that was the old name, which it
+//     then follows. Languages not given keep their texts;
+//   - Stores are added, never removed; Layouts set the stores given;
+//     Keyword and Keywords set the store/language slots they resolve to,
+//     other SEO URLs keep their keywords (on 4.x a move still rewrites the
+//     path and parent prefix of the category's and its subtree's URLs);
+//   - never written: category filters and every other table.
+//
+// Repeating an update changes nothing but oc_category.date_modified (3.0,
+// 4.0), which every update sets.
 //
 // A parent must be written before its children. On MyISAM (3.0) the
 // category is enabled last, so a failure leaves it disabled, not half-built.
@@ -62,21 +84,17 @@ func (db *DB) UpsertCategory(ctx context.Context, c Category) (int, error) {
 
 // categoryWrite is a validated category on its way into the database.
 type categoryWrite struct {
-	db       *DB
-	c        Category
-	record   string
-	id       int
-	descs    map[int]description // stored form
-	stores   []int
-	layouts  [][2]int
-	keywords map[StoreLanguage]string // stored leaf keywords
+	db     *DB
+	c      Category
+	record string
+	id     int
+	scope  // texts, stores, layouts, keywords; update: the category exists
 }
 
 func (db *DB) prepareCategory(c Category) (*categoryWrite, error) {
 	w := &categoryWrite{db: db, c: c, id: c.ID, record: recordName("category", c.ID, defaultText(db, c.Descriptions).Name)}
 	check := &fieldCheck{record: w.record}
-	var err error
-	w.descs, err = storedDescriptions(db, check, c.Descriptions, func(d CategoryDescription) description {
+	descs, err := storedDescriptions(db, check, c.Descriptions, func(d CategoryDescription) description {
 		return description{Name: d.Name, Description: d.Description, MetaTitle: d.MetaTitle, MetaDescription: d.MetaDescription, MetaKeyword: d.MetaKeyword}
 	})
 	if err != nil {
@@ -86,14 +104,11 @@ func (db *DB) prepareCategory(c Category) (*categoryWrite, error) {
 	if c.ParentID == c.ID && c.ID != 0 {
 		check.fail("is its own parent")
 	}
-	if w.stores, err = db.storesFor(w.record, c.Stores); err != nil {
-		return nil, err
+	if check.err != nil {
+		return nil, check.err
 	}
-	if w.layouts, err = db.layoutRows(w.record, w.stores, c.Layouts); err != nil {
-		return nil, err
-	}
-	w.keywords = db.resolveKeywords(check, w.stores, c.Keyword, c.Keywords)
-	return w, check.err
+	w.scope, err = db.newScope(check, c.ID != 0, descs, keySet(c.Descriptions), placement{c.Stores, c.Layouts, c.Keyword, c.Keywords})
+	return w, err
 }
 
 func (w *categoryWrite) write(ctx context.Context, tx *sql.Tx) error {
@@ -113,31 +128,10 @@ func (w *categoryWrite) write(ctx context.Context, tx *sql.Tx) error {
 	if err := w.writeRow(ctx, tx); err != nil {
 		return err
 	}
-	created := w.c.ID == 0
-	if !created {
-		for _, table := range []string{"category_description", "category_to_store", "category_to_layout"} {
-			if err := db.deleteWhereIn(ctx, tx, table, "category_id", []int{w.id}); err != nil {
-				return err
-			}
-		}
-	}
-	descs := db.insertInto("category_description", "category_id", "language_id", "name", "description", "meta_title", "meta_description", "meta_keyword")
-	for _, lang := range db.languageIDs() {
-		d := w.descs[lang]
-		descs.add(w.id, lang, d.Name, d.Description, d.MetaTitle, d.MetaDescription, d.MetaKeyword)
-	}
-	stores := db.insertInto("category_to_store", "category_id", "store_id")
-	for _, s := range w.stores {
-		stores.add(w.id, s)
-	}
-	layouts := db.insertInto("category_to_layout", "category_id", "store_id", "layout_id")
-	for _, l := range w.layouts {
-		layouts.add(w.id, l[0], l[1])
-	}
-	for _, ins := range []*multiInsert{descs, stores, layouts} {
-		if err := ins.exec(ctx, tx); err != nil {
-			return err
-		}
+	common := db.newScopeRows("category")
+	common.add(w.id, &w.scope)
+	if err := common.exec(ctx, tx); err != nil {
+		return err
 	}
 	oldPaths, newPaths, err := db.moveCategoryPaths(ctx, tx, w.id, parentPath)
 	if err != nil {
@@ -181,6 +175,10 @@ func (w *categoryWrite) parentPath(ctx context.Context, tx *sql.Tx) ([]int, erro
 	return path, nil
 }
 
+// categoryKeptWhenZero are the oc_category columns an update writes only
+// when the category gives them (column → holds text).
+var categoryKeptWhenZero = map[string]bool{"image": true, "sort_order": false, "top": false, "column": false}
+
 // writeRow inserts or updates the oc_category row, disabled until the end.
 func (w *categoryWrite) writeRow(ctx context.Context, tx *sql.Tx) error {
 	db, c := w.db, w.c
@@ -192,7 +190,7 @@ func (w *categoryWrite) writeRow(ctx context.Context, tx *sql.Tx) error {
 		vals = append(vals, c.Top, c.Column, sqlExpr("NOW()"), sqlExpr("NOW()"))
 		createOnly = []string{"date_added"}
 	}
-	row := db.rowsWithIDs("category", "category_id", cols, createOnly...)
+	row := db.rowsWithIDs("category", "category_id", cols, categoryKeptWhenZero, createOnly...)
 	row.add(w.id, func(id int) { w.id = id }, vals...)
 	return row.exec(ctx, tx)
 }
@@ -261,69 +259,97 @@ func (db *DB) moveCategoryPaths(ctx context.Context, tx *sql.Tx, id int, parentP
 	return before, after, nil
 }
 
-// writeSEO replaces the category's SEO URLs. On 4.x the URLs of categories
-// carry their path ("20_27") and the parent's keyword, so a moved or renamed
-// category also rewrites the SEO URLs of its descendants.
+// writeSEO writes the category's SEO URLs: on 3.0 like a product's
+// (writeKeywords); on 4.x with writePathSEO.
 func (w *categoryWrite) writeSEO(ctx context.Context, tx *sql.Tx, oldPaths, newPaths map[int][]int) error {
-	db := w.db
-	owner := "category_id=" + strconv.Itoa(w.id)
+	if w.db.flavour != V30 {
+		return w.writePathSEO(ctx, tx, oldPaths, newPaths)
+	}
 	var urls []seoURL
-	if db.flavour == V30 {
-		for at, kw := range w.keywords {
-			urls = append(urls, seoURL{at: at, owner: owner, keyword: kw})
-		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM "+db.quoted("seo_url")+" WHERE `query` = ?", owner); err != nil {
+	for at, kw := range w.keywords {
+		urls = append(urls, seoURL{at: at, owner: "category_id=" + strconv.Itoa(w.id), keyword: kw})
+	}
+	var updated []int
+	if w.update {
+		updated = []int{w.id}
+	}
+	return w.db.writeKeywords(ctx, tx, "category_id", urls, updated)
+}
+
+// writePathSEO writes 4.x category SEO URLs, which carry the category's path
+// ("20_27") and the parent's keyword in front of their own
+// ("desktops/mac"). The category's keyword changes in the slots given; a
+// move rewrites the path and prefix of the category's and its subtree's
+// URLs, and a new keyword the prefix of its subtree's URLs in that slot.
+// Nothing else is rewritten.
+func (w *categoryWrite) writePathSEO(ctx context.Context, tx *sql.Tx, oldPaths, newPaths map[int][]int) error {
+	db := w.db
+	path := newPaths[w.id]
+	value := joinIDs(path)
+	moved := !slices.Equal(oldPaths[w.id], path)
+	parent := map[StoreLanguage]pathKeyword{}
+	if parentValue := joinIDs(path[:len(path)-1]); parentValue != "" {
+		rows, err := db.pathKeywords(ctx, tx, []string{parentValue})
+		if err != nil {
 			return err
 		}
-		return db.insertSEO(ctx, tx, urls)
+		parent = rows[parentValue]
+	}
+	prefixed := func(at StoreLanguage, leaf string) string {
+		if p, ok := parent[at]; ok {
+			return p.keyword + "/" + leaf
+		}
+		return leaf
 	}
 
-	// Full keywords by category, built top-down from the parent's.
-	full := map[int]map[StoreLanguage]string{}
-	parentValue := joinIDs(newPaths[w.id][:len(newPaths[w.id])-1])
-	var parentKeywords map[string]map[StoreLanguage]pathKeyword
-	if parentValue != "" {
-		var err error
-		if parentKeywords, err = db.pathKeywords(ctx, tx, []string{parentValue}); err != nil {
+	// The category's own rows: every path ending in its id, which also
+	// catches rows another tool left with a stale path.
+	id := strconv.Itoa(w.id)
+	own, err := db.pathRows(ctx, tx, "`value` = ? OR `value` LIKE ?", id, "%\\_"+id)
+	if err != nil {
+		return err
+	}
+	full := map[int]map[StoreLanguage]string{w.id: {}} // resulting keywords by category
+	renamed := map[StoreLanguage]bool{}
+	for _, r := range own {
+		kw := r.keyword
+		if leaf, ok := w.keywords[r.at]; ok {
+			kw = prefixed(r.at, leaf)
+		} else if moved || r.value != value {
+			kw = prefixed(r.at, lastSegment(r.keyword, "/"))
+		}
+		renamed[r.at] = renamed[r.at] || kw != r.keyword
+		full[w.id][r.at] = kw
+		if err := db.rewritePathURL(ctx, tx, r, value, kw); err != nil {
 			return err
 		}
 	}
-	full[w.id] = map[StoreLanguage]string{}
-	value := joinIDs(newPaths[w.id])
-	for at, kw := range w.keywords {
-		if prefix, ok := parentKeywords[parentValue][at]; ok {
-			kw = prefix.keyword + "/" + kw
+	var urls []seoURL
+	for at, leaf := range w.keywords {
+		if _, ok := full[w.id][at]; !ok {
+			full[w.id][at], renamed[at] = prefixed(at, leaf), true
+			urls = append(urls, seoURL{at: at, owner: "category_id=" + id, key: "path", value: value, keyword: full[w.id][at]})
 		}
-		full[w.id][at] = kw
-		urls = append(urls, seoURL{at: at, owner: owner, key: "path", value: value, keyword: kw})
 	}
+	if err := db.insertSEO(ctx, tx, urls); err != nil {
+		return err
+	}
+	if !moved && len(renamed) == 0 {
+		return nil
+	}
+
+	// Descendants, parents before children.
+	desc := make([]int, 0, len(newPaths))
 	var oldValues []string
-	for _, path := range oldPaths {
-		if len(path) > 0 {
-			oldValues = append(oldValues, joinIDs(path))
+	for cat := range newPaths {
+		if cat != w.id {
+			desc = append(desc, cat)
+			oldValues = append(oldValues, joinIDs(oldPaths[cat]))
 		}
 	}
 	existing, err := db.pathKeywords(ctx, tx, oldValues)
 	if err != nil {
 		return err
-	}
-	// The category's own rows: every path ending in its id, which also
-	// catches rows another tool left with a stale path.
-	_, err = tx.ExecContext(ctx, "DELETE FROM "+db.quoted("seo_url")+" WHERE `key` = 'path' AND (`value` = ? OR `value` LIKE ?)",
-		strconv.Itoa(w.id), "%\\_"+strconv.Itoa(w.id))
-	if err != nil {
-		return err
-	}
-	if err := db.insertSEO(ctx, tx, urls); err != nil {
-		return err
-	}
-
-	// Descendants, parents before children.
-	desc := make([]int, 0, len(newPaths))
-	for cat := range newPaths {
-		if cat != w.id {
-			desc = append(desc, cat)
-		}
 	}
 	slices.SortFunc(desc, func(a, b int) int { return len(newPaths[a]) - len(newPaths[b]) })
 	for _, cat := range desc {
@@ -331,17 +357,31 @@ func (w *categoryWrite) writeSEO(ctx context.Context, tx *sql.Tx, oldPaths, newP
 		parent := path[len(path)-2]
 		full[cat] = map[StoreLanguage]string{}
 		for at, row := range existing[joinIDs(oldPaths[cat])] {
-			kw := lastSegment(row.keyword, "/")
-			if prefix, ok := full[parent][at]; ok {
-				kw = prefix + "/" + kw
+			kw := row.keyword
+			if moved || renamed[at] {
+				kw = lastSegment(row.keyword, "/")
+				if prefix, ok := full[parent][at]; ok {
+					kw = prefix + "/" + kw
+				}
 			}
 			full[cat][at] = kw
-			_, err := tx.ExecContext(ctx, "UPDATE "+db.quoted("seo_url")+" SET `value` = ?, keyword = ? WHERE seo_url_id = ?",
-				joinIDs(path), kw, row.id)
-			if err != nil {
-				return fmt.Errorf("rewrite SEO URL of sub-category %d: %w", cat, err)
+			if err := db.rewritePathURL(ctx, tx, row, joinIDs(path), kw); err != nil {
+				return fmt.Errorf("sub-category %d: %w", cat, err)
 			}
 		}
+	}
+	return nil
+}
+
+// rewritePathURL sets the path and keyword of a 4.x category SEO URL, if
+// they differ.
+func (db *DB) rewritePathURL(ctx context.Context, tx *sql.Tx, r pathKeyword, value, keyword string) error {
+	if r.value == value && r.keyword == keyword {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, "UPDATE "+db.quoted("seo_url")+" SET `value` = ?, keyword = ? WHERE seo_url_id = ?", value, keyword, r.id)
+	if err != nil {
+		return fmt.Errorf("rewrite SEO URL %d: %w", r.id, err)
 	}
 	return nil
 }
@@ -360,40 +400,42 @@ func (w *categoryWrite) leafSEO() []seoURL {
 	return urls
 }
 
+// pathKeyword is a stored 4.x category SEO URL.
 type pathKeyword struct {
 	id      int
+	at      StoreLanguage
+	value   string // the path, "20_27"
 	keyword string
 }
 
-// pathKeywords reads 4.x category SEO rows by path value.
+// pathRows reads 4.x category SEO URLs matching a condition.
+func (db *DB) pathRows(ctx context.Context, q queryer, where string, args ...any) ([]pathKeyword, error) {
+	rows, err := queryAll(ctx, q, "SELECT seo_url_id, store_id, language_id, `value`, keyword FROM "+db.quoted("seo_url")+
+		" WHERE `key` = 'path' AND ("+where+")", args, func(rows *sql.Rows, r *pathKeyword) error {
+		return rows.Scan(&r.id, &r.at.StoreID, &r.at.LanguageID, &r.value, &r.keyword)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read category SEO URLs: %w", err)
+	}
+	return rows, nil
+}
+
+// pathKeywords reads 4.x category SEO URLs by path value, by store and
+// language.
 func (db *DB) pathKeywords(ctx context.Context, q queryer, values []string) (map[string]map[StoreLanguage]pathKeyword, error) {
 	out := map[string]map[StoreLanguage]pathKeyword{}
 	if len(values) == 0 {
 		return out, nil
 	}
-	args := make([]any, len(values))
-	for i, v := range values {
-		args[i] = v
-	}
-	marks := strings.TrimSuffix(strings.Repeat("?,", len(values)), ",")
-	err := eachRow(ctx, q, "SELECT seo_url_id, store_id, language_id, `value`, keyword FROM "+db.quoted("seo_url")+
-		" WHERE `key` = 'path' AND `value` IN ("+marks+")", args, func(rows *sql.Rows) error {
-		var r pathKeyword
-		var at StoreLanguage
-		var value string
-		if err := rows.Scan(&r.id, &at.StoreID, &at.LanguageID, &value, &r.keyword); err != nil {
-			return err
+	marks, args := inArgs(values)
+	rows, err := db.pathRows(ctx, q, "`value` IN ("+marks+")", args...)
+	for _, r := range rows {
+		if out[r.value] == nil {
+			out[r.value] = map[StoreLanguage]pathKeyword{}
 		}
-		if out[value] == nil {
-			out[value] = map[StoreLanguage]pathKeyword{}
-		}
-		out[value][at] = r
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read category SEO URLs: %w", err)
+		out[r.value][r.at] = r
 	}
-	return out, nil
+	return out, err
 }
 
 func joinIDs(ids []int) string {

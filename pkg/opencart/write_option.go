@@ -102,7 +102,7 @@ func (db *DB) writeOption(ctx context.Context, tx *sql.Tx, o *Option, names map[
 			return err
 		}
 	}
-	row := db.rowsWithIDs("option", "option_id", cols)
+	row := db.rowsWithIDs("option", "option_id", cols, nil)
 	row.add(o.ID, func(id int) { o.ID = id }, vals...)
 	if err := row.exec(ctx, tx); err != nil {
 		return err
@@ -184,7 +184,7 @@ func (db *DB) droppedOptionValues(ctx context.Context, tx *sql.Tx, o *Option) ([
 // writeOptionValues updates the listed values in place and inserts the new
 // ones, setting their IDs.
 func (db *DB) writeOptionValues(ctx context.Context, tx *sql.Tx, o *Option) error {
-	values := db.rowsWithIDs("option_value", "option_value_id", []string{"option_id", "image", "sort_order"})
+	values := db.rowsWithIDs("option_value", "option_value_id", []string{"option_id", "image", "sort_order"}, nil)
 	for i, v := range o.Values {
 		values.add(v.ID, func(id int) { o.Values[i].ID = id }, o.ID, v.Image, v.SortOrder)
 	}

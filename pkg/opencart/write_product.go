@@ -12,43 +12,49 @@ import (
 
 // Product is a catalog product as the bridge writes it: everything OpenCart's
 // admin form writes for a product to be visible and purchasable.
+//
+// On update (ID set) a field left at its zero value keeps what the shop has,
+// except for the fields the bridge always writes; UpsertProducts lists the
+// rules. "On create" below means when the product is new.
 type Product struct {
 	ID             int // 0 creates a new product
 	Model          string
-	Codes          ProductCodes
+	Codes          ProductCodes // SKU, UPC and EAN always written; JAN, ISBN and MPN when not empty
 	Location       string
 	Quantity       int
-	StockStatusID  int // status label shown when quantity ≤ 0; 0 means the shop's default (config_stock_status_id)
+	StockStatusID  int // status label shown when quantity ≤ 0; 0 on create means the shop's default (config_stock_status_id)
 	Image          string
-	Images         []ProductImage // additional images
+	Images         []ProductImage // additional images; nil keeps them on update, non-nil (even empty) makes them exactly these
 	ManufacturerID int
 	Shipping       bool    // requires shipping (the admin's default is true)
 	Price          float64 // in the default currency, without tax
 	Points         int     // reward points needed to buy it
 	TaxClassID     int
-	// DateAvailable zero means today's date in the database, so the product
-	// shows at once (4.1 would hide a NULL date).
+	// DateAvailable zero on create means today's date in the database, so
+	// the product shows at once (4.1 would hide a NULL date).
 	DateAvailable time.Time
 	Weight        float64
-	WeightClassID int // 0 means the shop's default (config_weight_class_id)
+	WeightClassID int // 0 on create means the shop's default (config_weight_class_id)
 	Length        float64
 	Width         float64
 	Height        float64
-	LengthClassID int  // 0 means the shop's default (config_length_class_id)
+	LengthClassID int  // 0 on create means the shop's default (config_length_class_id)
 	Subtract      bool // orders subtract stock (the admin's default is true)
-	Minimum       int  // minimum order quantity; below 1 means 1
+	Minimum       int  // minimum order quantity; below 1 means 1 on create
 	SortOrder     int
 	Status        bool
 
-	// Descriptions by language_id. Languages without one get the default
-	// language's; an empty MetaTitle becomes the name.
+	// Descriptions by language_id. On create, languages without one get the
+	// default language's and an empty MetaTitle becomes the name; on update
+	// only the languages given change.
 	Descriptions map[int]ProductDescription
-	Stores       []int       // nil means the default store 0
-	Categories   []int       // category ids; each must exist
-	Layouts      map[int]int // store → layout_id; none means the default layout
+	Stores       []int       // stores to list it in; nil means the default store 0 on create, none added on update
+	Categories   []int       // category ids, each must exist; they replace the product's category links
+	Layouts      map[int]int // store → layout_id; on create stores without one get the default layout
 
-	// Keyword is the SEO keyword for every store and language in which
-	// Keywords has no entry; one URL part, no '/'.
+	// Keyword is the SEO keyword for every language of the Stores (store 0
+	// if none) in which Keywords has no entry; one URL part, no '/'. Empty
+	// keywords write nothing; an update changes only the slots given.
 	Keyword  string
 	Keywords map[StoreLanguage]string
 
@@ -102,6 +108,8 @@ type ProductOptionValue struct {
 // its master's option values. Everything else (descriptions, categories,
 // stores, images, …) is the master's; the variant's own fields are listed in
 // its override JSON so that saving the master in OpenCart's admin keeps them.
+// An existing variant is updated by the rules of UpsertProducts, applied to
+// the fields it takes from its master.
 type Variant struct {
 	ID        int // 0 creates a new variant product
 	Model     string
@@ -129,9 +137,37 @@ const productBatchSize = 500
 // UpsertProducts creates (ID 0) or updates products with every row
 // OpenCart's admin writes: product, descriptions in every language, store,
 // category and layout links, additional images, SEO URLs, options with their
-// values, 4.1 product codes and 4.x variant products. An update replaces the
-// product's child rows; product_option and product_option_value rows keep
-// their ids, so orders and variants keep pointing at them.
+// values, 4.1 product codes and 4.x variant products.
+//
+// Merchants keep editing the products the bridge writes (or adopts), so an
+// update changes what the bridge manages and leaves the rest as it is:
+//   - always written: Model, Quantity, Price, TaxClassID, Weight, Shipping,
+//     Subtract, Status and codes SKU, UPC and EAN (an empty code is
+//     removed). Location, StockStatusID, Image, ManufacturerID, Points,
+//     DateAvailable, WeightClassID, Length, Width, Height, LengthClassID,
+//     Minimum, SortOrder and codes JAN, ISBN and MPN are written when not
+//     zero; zero keeps the shop's value (so an update cannot set them back
+//     to zero).
+//   - descriptions, for the languages given: the name; Description, Tag,
+//     MetaDescription and MetaKeyword when not empty; an empty MetaTitle
+//     keeps the shop's meta title unless that was the old name, which it
+//     then follows. Languages not given keep their texts; one the product
+//     lacks gets the default language's text, so it shows in every language.
+//   - replaced: the category links (Categories) and the options (Options).
+//     product_option and product_option_value rows keep their ids, so
+//     orders and variants keep pointing at them. 4.x Variants are written;
+//     variant products no longer listed are disabled.
+//   - Stores are added, never removed; Layouts set the stores given;
+//     Keyword and Keywords set the store/language slots they resolve to and
+//     leave other slots, stores and languages alone.
+//   - Images nil keeps the additional images, non-nil makes them exactly
+//     those.
+//   - never written: specials, discounts, related products, reward points,
+//     attributes, filters, downloads and every other table.
+//
+// Rows that already hold what is wanted keep their ids and contents, so
+// repeating an update changes nothing but oc_product.date_modified, which
+// every update sets, as OpenCart's admin does on save.
 //
 // Every input is validated before anything is written. Products are then
 // written in batches of 500, each in one transaction with a few multi-row
@@ -157,8 +193,7 @@ func (db *DB) UpsertProducts(ctx context.Context, products []Product) ([]Written
 	writes := make([]*productWrite, len(products))
 	for i := range products {
 		p := products[i] // a copy: the defaults must not change the caller's products
-		defaults.fill(&p)
-		w, err := db.prepareProduct(&p)
+		w, err := db.prepareProduct(&p, defaults)
 		if err != nil {
 			return nil, fmt.Errorf("opencart: %w", err)
 		}
@@ -183,8 +218,8 @@ func (db *DB) UpsertProducts(ctx context.Context, products []Product) ([]Written
 	return results, db.purgeCache("product")
 }
 
-// productDefaults are the shop's defaults for product fields left 0, as
-// OpenCart's product form preselects them.
+// productDefaults are the shop's defaults for the fields of new products
+// left 0, as OpenCart's product form preselects them.
 type productDefaults struct {
 	stockStatusID, weightClassID, lengthClassID int
 }
@@ -232,11 +267,8 @@ func (db *DB) purgeAfter(err error, wroteSome bool, keys ...string) error {
 type productWrite struct {
 	p        *Product
 	record   string
-	id       int                 // set once inserted
-	descs    map[int]description // stored form
-	stores   []int
-	layouts  [][2]int
-	keywords map[StoreLanguage]string
+	id       int // set once inserted
+	scope        // texts, stores, layouts, keywords; update: the product exists
 	codes    ProductCodes
 	model    string
 	location string
@@ -259,13 +291,13 @@ func (w *productWrite) result() WrittenProduct {
 }
 
 // prepareProduct validates a product and converts its texts to stored form.
-func (db *DB) prepareProduct(p *Product) (*productWrite, error) {
+func (db *DB) prepareProduct(p *Product, defaults productDefaults) (*productWrite, error) {
 	name := defaultText(db, p.Descriptions).Name
 	if name == "" {
 		name = p.Model
 	}
 	w := &productWrite{p: p, id: p.ID, record: recordName("product", p.ID, name)}
-	if err := db.prepareProductRow(w); err != nil {
+	if err := db.prepareProductRow(w, defaults); err != nil {
 		return nil, err
 	}
 	check := &fieldCheck{record: w.record}
@@ -277,7 +309,7 @@ func (db *DB) prepareProduct(p *Product) (*productWrite, error) {
 		return nil, check.err
 	}
 	for i := range p.Variants {
-		v, err := db.prepareVariant(w, &p.Variants[i])
+		v, err := db.prepareVariant(w, &p.Variants[i], defaults)
 		if err != nil {
 			return nil, err
 		}
@@ -286,12 +318,16 @@ func (db *DB) prepareProduct(p *Product) (*productWrite, error) {
 	return w, nil
 }
 
-// prepareProductRow checks and converts the fields of one product row.
-func (db *DB) prepareProductRow(w *productWrite) error {
+// prepareProductRow checks and converts the fields of one product row; a
+// new one gets the shop's defaults.
+func (db *DB) prepareProductRow(w *productWrite, defaults productDefaults) error {
 	p := w.p
+	update := w.id != 0
+	if !update {
+		defaults.fill(p)
+	}
 	check := &fieldCheck{record: w.record}
-	var err error
-	w.descs, err = storedDescriptions(db, check, p.Descriptions, func(d ProductDescription) description { return description(d) })
+	descs, err := storedDescriptions(db, check, p.Descriptions, func(d ProductDescription) description { return description(d) })
 	if err != nil {
 		return err
 	}
@@ -309,14 +345,11 @@ func (db *DB) prepareProductRow(w *productWrite) error {
 	check.number("width", p.Width, 1e7)
 	check.number("height", p.Height, 1e7)
 	check.quantity("quantity", p.Quantity)
-	if w.stores, err = db.storesFor(w.record, p.Stores); err != nil {
-		return err
+	if check.err != nil {
+		return check.err
 	}
-	if w.layouts, err = db.layoutRows(w.record, w.stores, p.Layouts); err != nil {
-		return err
-	}
-	w.keywords = db.resolveKeywords(check, w.stores, p.Keyword, p.Keywords)
-	return check.err
+	w.scope, err = db.newScope(check, update, descs, keySet(p.Descriptions), placement{p.Stores, p.Layouts, p.Keyword, p.Keywords})
+	return err
 }
 
 // storedCodes converts product codes and checks them against their columns
@@ -342,7 +375,7 @@ func (db *DB) storedCodes(check *fieldCheck, c ProductCodes) ProductCodes {
 }
 
 // codeRows lists the non-empty codes as 4.1 oc_product_code rows (code as in
-// oc_identifier).
+// oc_identifier, upper case).
 func (c ProductCodes) codeRows() [][2]string {
 	var rows [][2]string
 	for _, kv := range [][2]string{{"SKU", c.SKU}, {"UPC", c.UPC}, {"EAN", c.EAN}, {"JAN", c.JAN}, {"ISBN", c.ISBN}, {"MPN", c.MPN}} {
@@ -351,6 +384,17 @@ func (c ProductCodes) codeRows() [][2]string {
 		}
 	}
 	return rows
+}
+
+// writes reports whether a product write sets a code (upper case): SKU, UPC
+// and EAN always, the others when given.
+func (c ProductCodes) writes(code string) bool {
+	switch code {
+	case "SKU", "UPC", "EAN":
+		return true
+	}
+	target := c.codeTarget(code)
+	return target != nil && *target != ""
 }
 
 // checkOptions checks the shape of a product's options; that the options

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // productLookup is what a batch needs to know from the database before it
@@ -199,7 +200,7 @@ func (db *DB) idsByProduct(ctx context.Context, q queryer, table, idColumn, keyC
 	return ids, nil
 }
 
-// productChildTables are the per-product tables an update replaces.
+// productChildTables are the per-product tables the writer writes.
 func (db *DB) productChildTables() []string {
 	tables := []string{"product_description", "product_to_store", "product_to_category", "product_to_layout",
 		"product_image", "product_option", "product_option_value"}
@@ -209,21 +210,25 @@ func (db *DB) productChildTables() []string {
 	return tables
 }
 
+// productReplacedTables are the per-product tables whose rows an update
+// replaces: the bridge owns a product's category links and options.
+var productReplacedTables = []string{"product_to_category", "product_option", "product_option_value"}
+
 // writeProductRows writes the oc_product rows (disabled) and every child row
-// except options: new products are inserted, existing ones updated and their
-// children replaced.
+// except options: new products are inserted, existing ones updated as
+// UpsertProducts says.
 func (db *DB) writeProductRows(ctx context.Context, tx *sql.Tx, rows []*productWrite, look *productLookup) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	products := db.rowsWithIDs("product", "product_id", db.productColumns(), db.productCreateColumns()...)
+	products := db.rowsWithIDs("product", "product_id", db.productColumns(), productKeptWhenZero, db.productCreateColumns()...)
 	var existing []int
 	for _, w := range rows {
 		vals, err := db.productValues(w)
 		if err != nil {
 			return fmt.Errorf("%s: %w", w.record, err)
 		}
-		if w.id != 0 {
+		if w.update {
 			existing = append(existing, w.id)
 		}
 		products.add(w.id, func(id int) { w.id = id }, append(vals, db.productCreateValues()...)...)
@@ -231,15 +236,12 @@ func (db *DB) writeProductRows(ctx context.Context, tx *sql.Tx, rows []*productW
 	if err := products.exec(ctx, tx); err != nil {
 		return err
 	}
-	for _, table := range db.productChildTables() {
+	for _, table := range productReplacedTables {
 		if err := db.deleteWhereIn(ctx, tx, table, "product_id", existing); err != nil {
 			return err
 		}
 	}
-	if err := db.deleteProductSEO(ctx, tx, existing); err != nil {
-		return err
-	}
-	return db.insertProductChildren(ctx, tx, rows)
+	return db.writeProductChildren(ctx, tx, rows)
 }
 
 // productColumns are the oc_product columns written on insert and update,
@@ -258,8 +260,20 @@ func (db *DB) productColumns() []string {
 	return cols
 }
 
+// productKeptWhenZero are the oc_product columns an update writes only when
+// the product gives them (column → holds text): those the bridge does not
+// always manage.
+var productKeptWhenZero = map[string]bool{
+	"jan": true, "isbn": true, "mpn": true, "location": true, "image": true,
+	"stock_status_id": false, "manufacturer_id": false, "points": false, "date_available": false,
+	"weight_class_id": false, "length": false, "width": false, "height": false, "length_class_id": false,
+	"minimum": false, "sort_order": false,
+}
+
 // productValues are a row's values for productColumns. The status is 0: the
-// batch enables products in its last statement.
+// batch enables products in its last statement. A new product's zero date
+// and minimum get their defaults; an update passes zeros on, which keep the
+// stored values (productKeptWhenZero).
 func (db *DB) productValues(w *productWrite) ([]any, error) {
 	p := w.p
 	vals := []any{w.model}
@@ -267,13 +281,20 @@ func (db *DB) productValues(w *productWrite) ([]any, error) {
 		c := w.codes
 		vals = append(vals, c.SKU, c.UPC, c.EAN, c.JAN, c.ISBN, c.MPN)
 	}
-	var available any = sqlExpr("CURDATE()")
-	if !p.DateAvailable.IsZero() {
-		available = p.DateAvailable.Format("2006-01-02")
+	var available any = p.DateAvailable.Format("2006-01-02")
+	minimum := max(p.Minimum, 1)
+	switch {
+	case w.update:
+		minimum = max(p.Minimum, 0)
+		if p.DateAvailable.IsZero() {
+			available = "0000-00-00"
+		}
+	case p.DateAvailable.IsZero():
+		available = sqlExpr("CURDATE()")
 	}
 	vals = append(vals, w.location, p.Quantity, p.StockStatusID, p.Image, p.ManufacturerID, p.Shipping, p.Price,
 		p.Points, p.TaxClassID, available, p.Weight, p.WeightClassID, p.Length, p.Width, p.Height,
-		p.LengthClassID, p.Subtract, max(p.Minimum, 1), p.SortOrder, 0, sqlExpr("NOW()"))
+		p.LengthClassID, p.Subtract, minimum, p.SortOrder, 0, sqlExpr("NOW()"))
 	if db.flavour.HasVariants() {
 		variant, override, err := w.variantJSON()
 		if err != nil {
@@ -299,24 +320,13 @@ func (db *DB) productCreateValues() []any {
 	return []any{sqlExpr("NOW()")}
 }
 
-// insertProductChildren writes descriptions, store, category and layout
+// writeProductChildren writes descriptions, store, category and layout
 // links, images, 4.1 codes and SEO URLs of written product rows.
-func (db *DB) insertProductChildren(ctx context.Context, tx *sql.Tx, rows []*productWrite) error {
-	descs := db.insertInto("product_description", "product_id", "language_id", "name", "description", "tag",
-		"meta_title", "meta_description", "meta_keyword")
-	stores := db.insertInto("product_to_store", "product_id", "store_id")
+func (db *DB) writeProductChildren(ctx context.Context, tx *sql.Tx, rows []*productWrite) error {
+	common := db.newScopeRows("product")
 	categories := db.insertInto("product_to_category", "product_id", "category_id")
-	layouts := db.insertInto("product_to_layout", "product_id", "store_id", "layout_id")
-	images := db.insertInto("product_image", "product_id", "image", "sort_order")
-	codes := db.insertInto("product_code", "product_id", "code", "value")
 	for _, w := range rows {
-		for _, lang := range db.languageIDs() {
-			d := w.descs[lang]
-			descs.add(w.id, lang, d.Name, d.Description, d.Tag, d.MetaTitle, d.MetaDescription, d.MetaKeyword)
-		}
-		for _, s := range w.stores {
-			stores.add(w.id, s)
-		}
+		common.add(w.id, &w.scope)
 		seen := map[int]bool{}
 		for _, c := range w.p.Categories {
 			if !seen[c] {
@@ -324,24 +334,110 @@ func (db *DB) insertProductChildren(ctx context.Context, tx *sql.Tx, rows []*pro
 				seen[c] = true
 			}
 		}
-		for _, l := range w.layouts {
-			layouts.add(w.id, l[0], l[1])
-		}
-		for _, img := range w.p.Images {
-			images.add(w.id, img.Path, img.SortOrder)
-		}
-		if db.flavour == V41 {
-			for _, c := range w.codes.codeRows() {
-				codes.add(w.id, c[0], c[1])
-			}
+	}
+	if err := common.exec(ctx, tx); err != nil {
+		return err
+	}
+	if err := categories.exec(ctx, tx); err != nil {
+		return fmt.Errorf("write product categories: %w", err)
+	}
+	if err := db.writeProductImages(ctx, tx, rows); err != nil {
+		return err
+	}
+	if db.flavour == V41 {
+		if err := db.writeProductCodes(ctx, tx, rows); err != nil {
+			return err
 		}
 	}
-	for _, ins := range []*multiInsert{descs, stores, categories, layouts, images, codes} {
-		if err := ins.exec(ctx, tx); err != nil {
-			return fmt.Errorf("write product rows: %w", err)
+	var keywordsGiven []int
+	for _, w := range rows {
+		if w.update && len(w.keywords) > 0 {
+			keywordsGiven = append(keywordsGiven, w.id)
 		}
 	}
-	return db.insertSEO(ctx, tx, productSEO(rows, false))
+	return db.writeKeywords(ctx, tx, "product_id", productSEO(rows, false), keywordsGiven)
+}
+
+// writeProductImages writes the additional images of new products and of
+// updated ones that give Images (nil keeps the shop's). Stored images with
+// the same path and sort order stay as they are.
+func (db *DB) writeProductImages(ctx context.Context, tx *sql.Tx, rows []*productWrite) error {
+	var replacing []int
+	for _, w := range rows {
+		if w.update && w.p.Images != nil {
+			replacing = append(replacing, w.id)
+		}
+	}
+	stored, err := storedByProduct(ctx, tx, db, "product_image", "product_image_id, product_id, image, sort_order", replacing,
+		func(rows *sql.Rows, id, product *int, img *ProductImage) error {
+			return rows.Scan(id, integer(product), str(&img.Path), integer(&img.SortOrder))
+		})
+	if err != nil {
+		return err
+	}
+	insert := db.insertInto("product_image", "product_id", "image", "sort_order")
+	var drop []int
+	for _, w := range rows {
+		if w.update && w.p.Images == nil {
+			continue
+		}
+		add, gone := reconcile(stored[w.id], w.p.Images, func(ProductImage) bool { return true })
+		for _, img := range add {
+			insert.add(w.id, img.Path, img.SortOrder)
+		}
+		drop = append(drop, gone...)
+	}
+	return db.replaceRows(ctx, tx, insert, "product_image", "product_image_id", drop)
+}
+
+// writeProductCodes writes 4.1 oc_product_code rows: of an updated product
+// only the codes ProductCodes.writes says; a stored row with the wanted
+// value stays as it is.
+func (db *DB) writeProductCodes(ctx context.Context, tx *sql.Tx, rows []*productWrite) error {
+	var updated []int
+	for _, w := range rows {
+		if w.update {
+			updated = append(updated, w.id)
+		}
+	}
+	stored, err := storedByProduct(ctx, tx, db, "product_code", "product_code_id, product_id, code, `value`", updated,
+		func(rows *sql.Rows, id, product *int, code *[2]string) error {
+			err := rows.Scan(id, integer(product), str(&code[0]), str(&code[1]))
+			code[0] = strings.ToUpper(code[0]) // 4.1 upgrades write lower-case codes
+			return err
+		})
+	if err != nil {
+		return err
+	}
+	insert := db.insertInto("product_code", "product_id", "code", "value")
+	var drop []int
+	for _, w := range rows {
+		add, gone := reconcile(stored[w.id], w.codes.codeRows(), func(k [2]string) bool { return w.codes.writes(k[0]) })
+		for _, c := range add {
+			insert.add(w.id, c[0], c[1])
+		}
+		drop = append(drop, gone...)
+	}
+	return db.replaceRows(ctx, tx, insert, "product_code", "product_code_id", drop)
+}
+
+// storedByProduct reads the rows of a per-product table for the given
+// products, by product: the columns are the row id, product_id and what
+// scan makes the row's content of.
+func storedByProduct[K comparable](ctx context.Context, tx *sql.Tx, db *DB, table, columns string, products []int,
+	scan func(rows *sql.Rows, id, product *int, key *K) error) (map[int][]storedRow[K], error) {
+	stored := map[int][]storedRow[K]{}
+	err := eachIn(ctx, tx, "SELECT "+columns+" FROM "+db.quoted(table)+" WHERE product_id IN (%s)", products, func(rows *sql.Rows) error {
+		var r storedRow[K]
+		var product int
+		err := scan(rows, &r.id, &product, &r.key)
+		stored[product] = append(stored[product], r)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", db.table(table), err)
+	}
+	return stored, nil
 }
 
 // productSEO lists the SEO URLs of product rows. Before the rows have ids
@@ -363,7 +459,7 @@ func productSEO(rows []*productWrite, forConflictCheck bool) []seoURL {
 // writeProductOptions writes the option and option value rows of products,
 // keeping the ids of rows that existed, and records the ids for variants.
 func (db *DB) writeProductOptions(ctx context.Context, tx *sql.Tx, rows []*productWrite, look *productLookup) error {
-	options := db.rowsWithIDs("product_option", "product_option_id", []string{"product_id", "option_id", "value", "required"})
+	options := db.rowsWithIDs("product_option", "product_option_id", []string{"product_id", "option_id", "value", "required"}, nil)
 	for _, w := range rows {
 		w.optionIDs = map[int]int{}
 		for _, o := range w.p.Options {
@@ -379,7 +475,7 @@ func (db *DB) writeProductOptions(ctx context.Context, tx *sql.Tx, rows []*produ
 		return err
 	}
 	values := db.rowsWithIDs("product_option_value", "product_option_value_id", []string{"product_option_id", "product_id",
-		"option_id", "option_value_id", "quantity", "subtract", "price", "price_prefix", "points", "points_prefix", "weight", "weight_prefix"})
+		"option_id", "option_value_id", "quantity", "subtract", "price", "price_prefix", "points", "points_prefix", "weight", "weight_prefix"}, nil)
 	for _, w := range rows {
 		w.optionValueIDs = map[int]int{}
 		for _, o := range w.p.Options {

@@ -89,7 +89,9 @@ func testProductRoundTrip(t *testing.T, db *DB) {
 		t.Errorf("written products are not visible in the storefront")
 	}
 
-	// Update in place: child rows are replaced, option row ids are kept.
+	// Update in place: categories and options are replaced (option row ids
+	// kept), the meta title that was the name follows it, images left nil
+	// stay, EAN (always written) goes, MPN (not given) stays.
 	povS := queryValue(t, db, "SELECT product_option_value_id FROM oc_product_option_value WHERE product_id = ? AND option_value_id = ?", id, size.Values[0].ID)
 	configurable.ID = id
 	configurable.Descriptions = map[int]ProductDescription{db.DefaultLanguageID(): {Name: "Renamed"}}
@@ -102,14 +104,14 @@ func testProductRoundTrip(t *testing.T, db *DB) {
 	}
 	wantRows(t, db, [][]string{{"Renamed", "Renamed"}}, "SELECT name, meta_title FROM oc_product_description WHERE product_id = ?", id)
 	wantRows(t, db, [][]string{{"27"}}, "SELECT category_id FROM oc_product_to_category WHERE product_id = ?", id)
-	wantRows(t, db, nil, "SELECT image FROM oc_product_image WHERE product_id = ?", id)
+	wantRows(t, db, [][]string{{"catalog/odoo/a.jpg"}, {"catalog/odoo/b.jpg"}}, "SELECT image FROM oc_product_image WHERE product_id = ? ORDER BY sort_order", id)
 	wantRows(t, db, [][]string{{poID}}, "SELECT product_option_id FROM oc_product_option WHERE product_id = ?", id)
 	wantRows(t, db, [][]string{{povS, itoa(size.Values[0].ID), "9"}, {"new", itoa(size.Values[2].ID), "1"}},
 		"SELECT IF(product_option_value_id = ?, product_option_value_id, 'new'), option_value_id, quantity FROM oc_product_option_value WHERE product_id = ? ORDER BY option_value_id", povS, id)
 	if db.flavour == V41 {
-		wantRows(t, db, [][]string{{"SKU", "SKU-2"}}, "SELECT code, `value` FROM oc_product_code WHERE product_id = ?", id)
+		wantRows(t, db, [][]string{{"MPN", "M&amp;P &quot;1&quot;"}, {"SKU", "SKU-2"}}, "SELECT code, `value` FROM oc_product_code WHERE product_id = ? ORDER BY code", id)
 	} else {
-		wantRows(t, db, [][]string{{"SKU-2", ""}}, "SELECT sku, ean FROM oc_product WHERE product_id = ?", id)
+		wantRows(t, db, [][]string{{"SKU-2", "", "M&amp;P &quot;1&quot;"}}, "SELECT sku, ean, mpn FROM oc_product WHERE product_id = ?", id)
 	}
 	wantRows(t, db, [][]string{{"1"}}, "SELECT COUNT(*) FROM oc_product_to_store WHERE product_id = ?", id)
 	if len(seoRows(t, db, "product_id="+itoa(id))) != 1 {
@@ -118,6 +120,13 @@ func testProductRoundTrip(t *testing.T, db *DB) {
 	if !productVisible(t, db, id) {
 		t.Errorf("updated product is not visible")
 	}
+
+	// Images given, even none, are exactly the product's images.
+	configurable.Images = []ProductImage{}
+	if _, err := db.UpsertProducts(ctx, []Product{configurable}); err != nil {
+		t.Fatal(err)
+	}
+	wantRows(t, db, nil, "SELECT image FROM oc_product_image WHERE product_id = ?", id)
 }
 
 func testProductRefusals(t *testing.T, db *DB) {

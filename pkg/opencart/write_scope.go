@@ -1,6 +1,8 @@
 package opencart
 
 import (
+	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 )
@@ -119,22 +121,156 @@ func (db *DB) storeIDs() []int {
 
 // layoutRows returns the (store, layout) pairs OpenCart's admin writes into
 // *_to_layout: 3.0 and 4.0 post one row per store, 0 meaning "default
-// layout"; 4.1 skips stores without a layout.
-func (db *DB) layoutRows(record string, stores []int, layouts map[int]int) ([][2]int, error) {
-	var rows [][2]int
+// layout"; 4.1 skips stores without a layout. An update writes only the
+// stores that layouts names; on 4.1 those it sets to 0 are returned as
+// defaults, whose rows are deleted.
+func (db *DB) layoutRows(record string, stores []int, layouts map[int]int, update bool) (rows [][2]int, defaults []int, err error) {
 	for store := range layouts {
 		if !slices.Contains(stores, store) {
-			return nil, fmt.Errorf("%s: layout for store %d, which the record is not in (stores: %v)", record, store, stores)
+			return nil, nil, fmt.Errorf("%s: layout for store %d, which the record is not in (stores: %v)", record, store, stores)
 		}
 	}
 	for _, store := range stores {
-		layout := layouts[store]
-		if layout == 0 && db.flavour == V41 {
-			continue
+		layout, given := layouts[store]
+		switch {
+		case update && !given:
+		case layout == 0 && db.flavour == V41:
+			if update {
+				defaults = append(defaults, store)
+			}
+		default:
+			rows = append(rows, [2]int{store, layout})
 		}
-		rows = append(rows, [2]int{store, layout})
 	}
-	return rows, nil
+	return rows, defaults, nil
+}
+
+// scope is what products and categories have alike, in stored form: texts
+// per language, store links, layouts and SEO keywords. For an update it
+// holds only what the caller gives (see UpsertProducts for the rules).
+type scope struct {
+	update         bool                     // the record exists
+	descs          map[int]description      // every language
+	given          map[int]bool             // languages the caller gave texts for
+	stores         []int                    // stores to link (an update never unlinks)
+	layouts        [][2]int                 // (store, layout_id) rows to write
+	defaultLayouts []int                    // 4.1 update: stores set back to the default layout
+	keywords       map[StoreLanguage]string // stored leaf keywords to write
+}
+
+// placement is the caller's say on where a record shows.
+type placement struct {
+	stores   []int
+	layouts  map[int]int
+	keyword  string
+	keywords map[StoreLanguage]string
+}
+
+// newScope checks and converts a record's texts (already in stored form)
+// and placement. Layouts and keywords apply to the stores given, or to the
+// default store 0 when none are.
+func (db *DB) newScope(check *fieldCheck, update bool, descs map[int]description, given map[int]bool, at placement) (scope, error) {
+	s := scope{update: update, descs: descs, given: given}
+	stores, err := db.storesFor(check.record, at.stores)
+	if err != nil {
+		return s, err
+	}
+	if !update || len(at.stores) > 0 {
+		s.stores = stores
+	}
+	if s.layouts, s.defaultLayouts, err = db.layoutRows(check.record, stores, at.layouts, update); err != nil {
+		return s, err
+	}
+	s.keywords = db.resolveKeywords(check, stores, at.keyword, at.keywords)
+	return s, check.err
+}
+
+// keySet is the set of a map's keys.
+func keySet[V any](m map[int]V) map[int]bool {
+	set := make(map[int]bool, len(m))
+	for k := range m {
+		set[k] = true
+	}
+	return set
+}
+
+// metaTitleFollowsName is the update of a stored meta title: a meta title
+// the caller gives is written; one left empty arrives as the name (the
+// create default) and replaces the stored meta title only if that was the
+// old name, so a meta title of the shop's own stays. It comes before the
+// name's assignment, so `name` is still the old name.
+const metaTitleFollowsName = "`meta_title` = IF(CAST(VALUES(`meta_title`) AS BINARY) = CAST(VALUES(`name`) AS BINARY)" +
+	" AND NOT (CAST(`meta_title` AS BINARY) <=> CAST(`name` AS BINARY)), `meta_title`, VALUES(`meta_title`))"
+
+// scopeRows collects the scope rows of products or categories and writes
+// them with one statement per table:
+//   - texts: the languages given (every language for a new record); name
+//     and meta title as metaTitleFollowsName says, the other texts only
+//     when not empty;
+//   - texts of languages an update does not give: only where the record has
+//     none yet, so that it shows in every language;
+//   - store links: added, never removed; layouts: set.
+type scopeRows struct {
+	db                  *DB
+	kind                string // "product" or "category"
+	texts, missingTexts *multiInsert
+	stores, layouts     *multiInsert
+	defaultLayouts      [][2]int // (record id, store) rows to delete
+}
+
+func (db *DB) newScopeRows(kind string) *scopeRows {
+	id := kind + "_id"
+	columns := []string{id, "language_id", "name", "description", "meta_title", "meta_description", "meta_keyword"}
+	sets := []string{metaTitleFollowsName, setColumn("name")}
+	optional := []string{"description", "meta_description", "meta_keyword"}
+	if kind == "product" {
+		columns = append(columns, "tag")
+		optional = append(optional, "tag")
+	}
+	for _, c := range optional {
+		sets = append(sets, setColumnUnlessEmpty(c))
+	}
+	return &scopeRows{
+		db: db, kind: kind,
+		texts:        db.insertInto(kind+"_description", columns...).onDuplicate(sets...),
+		missingTexts: db.insertInto(kind+"_description", columns...).addingMissing(),
+		stores:       db.insertInto(kind+"_to_store", id, "store_id").addingMissing(),
+		layouts:      db.insertInto(kind+"_to_layout", id, "store_id", "layout_id").updatingOnDuplicate("layout_id"),
+	}
+}
+
+// add queues the rows of one record.
+func (r *scopeRows) add(id int, s *scope) {
+	for _, lang := range r.db.languageIDs() {
+		d := s.descs[lang]
+		values := []any{id, lang, d.Name, d.Description, d.MetaTitle, d.MetaDescription, d.MetaKeyword}
+		if r.kind == "product" {
+			values = append(values, d.Tag)
+		}
+		if s.update && !s.given[lang] {
+			r.missingTexts.add(values...)
+		} else {
+			r.texts.add(values...)
+		}
+	}
+	for _, store := range s.stores {
+		r.stores.add(id, store)
+	}
+	for _, l := range s.layouts {
+		r.layouts.add(id, l[0], l[1])
+	}
+	for _, store := range s.defaultLayouts {
+		r.defaultLayouts = append(r.defaultLayouts, [2]int{id, store})
+	}
+}
+
+func (r *scopeRows) exec(ctx context.Context, tx *sql.Tx) error {
+	for _, ins := range []*multiInsert{r.texts, r.missingTexts, r.stores, r.layouts} {
+		if err := ins.exec(ctx, tx); err != nil {
+			return fmt.Errorf("write %s texts, stores and layouts: %w", r.kind, err)
+		}
+	}
+	return r.db.deletePairs(ctx, tx, r.kind+"_to_layout", r.kind+"_id", "store_id", r.defaultLayouts)
 }
 
 // recordName names a record in errors: `product 42 "iPhone"`,

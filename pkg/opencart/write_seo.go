@@ -125,6 +125,14 @@ func seoOwner(target string) string {
 
 // insertSEO writes seo_url rows.
 func (db *DB) insertSEO(ctx context.Context, tx *sql.Tx, urls []seoURL) error {
+	if err := db.seoInsert(urls).exec(ctx, tx); err != nil {
+		return fmt.Errorf("write SEO URLs: %w", err)
+	}
+	return nil
+}
+
+// seoInsert queues seo_url rows.
+func (db *DB) seoInsert(urls []seoURL) *multiInsert {
 	var ins *multiInsert
 	if db.flavour == V30 {
 		ins = db.insertInto("seo_url", "store_id", "language_id", "query", "keyword")
@@ -138,31 +146,77 @@ func (db *DB) insertSEO(ctx context.Context, tx *sql.Tx, urls []seoURL) error {
 			ins.add(u.at.StoreID, u.at.LanguageID, u.key, u.value, u.keyword, u.sort)
 		}
 	}
-	if err := ins.exec(ctx, tx); err != nil {
-		return fmt.Errorf("write SEO URLs: %w", err)
-	}
-	return nil
+	return ins
 }
 
-// deleteProductSEO removes the SEO URLs of products.
-func (db *DB) deleteProductSEO(ctx context.Context, tx *sql.Tx, productIDs []int) error {
-	if len(productIDs) == 0 {
-		return nil
+// seoSlot is the content an SEO URL of a record is matched by.
+type seoSlot struct {
+	at      StoreLanguage
+	keyword string
+}
+
+// writeKeywords writes the SEO URLs of products (key "product_id") or of
+// 3.0 categories ("category_id"): every URL of a new record; of an updated
+// one (updated lists their ids) only the store/language slots it has a
+// keyword for. In such a slot a stored row with the same keyword stays as
+// it is and the slot's other rows are replaced; other slots, stores and
+// languages keep their rows.
+func (db *DB) writeKeywords(ctx context.Context, tx *sql.Tx, key string, urls []seoURL, updated []int) error {
+	stored, err := db.storedKeywords(ctx, tx, key, updated)
+	if err != nil {
+		return err
 	}
-	values := make([]any, len(productIDs))
-	for i, id := range productIDs {
-		values[i] = strconv.Itoa(id)
-		if db.flavour == V30 {
-			values[i] = "product_id=" + strconv.Itoa(id)
+	wanted := map[string]map[StoreLanguage]seoURL{} // by owner and slot
+	for _, u := range urls {
+		if wanted[u.owner] == nil {
+			wanted[u.owner] = map[StoreLanguage]seoURL{}
 		}
+		wanted[u.owner][u.at] = u
 	}
-	marks := strings.TrimSuffix(strings.Repeat("?,", len(values)), ",")
-	query := "DELETE FROM " + db.quoted("seo_url") + " WHERE `query` IN (" + marks + ")"
+	var add []seoURL
+	var drop []int
+	for owner, slots := range wanted {
+		want := make([]seoSlot, 0, len(slots))
+		for at, u := range slots {
+			want = append(want, seoSlot{at, u.keyword})
+		}
+		added, dropped := reconcile(stored[owner], want, func(s seoSlot) bool { _, ok := slots[s.at]; return ok })
+		for _, s := range added {
+			add = append(add, slots[s.at])
+		}
+		drop = append(drop, dropped...)
+	}
+	return db.replaceRows(ctx, tx, db.seoInsert(add), "seo_url", "seo_url_id", drop)
+}
+
+// storedKeywords reads the SEO URLs of records by owner ("product_id=42").
+func (db *DB) storedKeywords(ctx context.Context, tx *sql.Tx, key string, ids []int) (map[string][]storedRow[seoSlot], error) {
+	stored := map[string][]storedRow[seoSlot]{}
+	if len(ids) == 0 {
+		return stored, nil
+	}
+	marks, args := inArgs(ids)
+	owner, where := "`query`", "`query` IN ("+marks+")"
+	for i, id := range ids {
+		args[i] = key + "=" + strconv.Itoa(id)
+	}
 	if db.flavour != V30 {
-		query = "DELETE FROM " + db.quoted("seo_url") + " WHERE `key` = 'product_id' AND `value` IN (" + marks + ")"
+		owner, where = "CONCAT(`key`, '=', `value`)", "`key` = ? AND `value` IN ("+marks+")"
+		for i, id := range ids {
+			args[i] = strconv.Itoa(id)
+		}
+		args = append([]any{key}, args...)
 	}
-	if _, err := tx.ExecContext(ctx, query, values...); err != nil {
-		return fmt.Errorf("delete product SEO URLs: %w", err)
+	err := eachRow(ctx, tx, "SELECT seo_url_id, "+owner+", store_id, language_id, keyword FROM "+db.quoted("seo_url")+" WHERE "+where, args,
+		func(rows *sql.Rows) error {
+			var r storedRow[seoSlot]
+			var owner string
+			err := rows.Scan(&r.id, str(&owner), integer(&r.key.at.StoreID), integer(&r.key.at.LanguageID), str(&r.key.keyword))
+			stored[owner] = append(stored[owner], r)
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("read %s SEO URLs: %w", key, err)
 	}
-	return nil
+	return stored, nil
 }

@@ -66,12 +66,57 @@ func (db *DB) insertInto(table string, columns ...string) *multiInsert {
 // updatingOnDuplicate turns the statement into an upsert that overwrites the
 // given columns of an existing row with the same key.
 func (m *multiInsert) updatingOnDuplicate(columns ...string) *multiInsert {
+	return m.onDuplicate(updateAssignments(columns, nil)...)
+}
+
+// onDuplicate turns the statement into an upsert that applies the given
+// assignments to an existing row with the same key. MySQL applies them left
+// to right, each seeing the columns the earlier ones set.
+func (m *multiInsert) onDuplicate(assignments ...string) *multiInsert {
+	m.tail = " ON DUPLICATE KEY UPDATE " + strings.Join(assignments, ", ")
+	return m
+}
+
+// addingMissing turns the statement into an insert of the rows whose key is
+// not there yet; existing rows stay as they are. (INSERT IGNORE would also
+// hide data errors.)
+func (m *multiInsert) addingMissing() *multiInsert {
+	return m.onDuplicate("`" + m.columns[0] + "` = `" + m.columns[0] + "`")
+}
+
+// setColumn overwrites a column with the inserted value.
+func setColumn(c string) string { return "`" + c + "` = VALUES(`" + c + "`)" }
+
+// setColumnUnlessEmpty overwrites a text column unless the inserted value is
+// empty: how an update says "keep what the shop has". (NULL cannot say it:
+// MySQL refuses NULL for a NOT NULL column before it finds the duplicate.)
+func setColumnUnlessEmpty(c string) string {
+	return "`" + c + "` = IF(CHAR_LENGTH(VALUES(`" + c + "`)) = 0, `" + c + "`, VALUES(`" + c + "`))"
+}
+
+// setColumnUnlessZero is setColumnUnlessEmpty for number, boolean and date
+// columns (a zero date equals 0).
+func setColumnUnlessZero(c string) string {
+	return "`" + c + "` = IF(VALUES(`" + c + "`) = 0, `" + c + "`, VALUES(`" + c + "`))"
+}
+
+// updateAssignments are the assignments that update a row's columns: each
+// is overwritten, except those in keptWhenZero (column → holds text), which
+// keep their stored value when the new one is zero.
+func updateAssignments(columns []string, keptWhenZero map[string]bool) []string {
 	sets := make([]string, len(columns))
 	for i, c := range columns {
-		sets[i] = "`" + c + "` = VALUES(`" + c + "`)"
+		isText, kept := keptWhenZero[c]
+		switch {
+		case !kept:
+			sets[i] = setColumn(c)
+		case isText:
+			sets[i] = setColumnUnlessEmpty(c)
+		default:
+			sets[i] = setColumnUnlessZero(c)
+		}
 	}
-	m.tail = " ON DUPLICATE KEY UPDATE " + strings.Join(sets, ", ")
-	return m
+	return sets
 }
 
 // add queues one row; values are in column order.
@@ -205,11 +250,12 @@ type rowsWithIDs struct {
 }
 
 // rowsWithIDs starts rows for a table; createOnly columns (date_added) are
-// written for new rows only.
-func (db *DB) rowsWithIDs(table, idColumn string, columns []string, createOnly ...string) *rowsWithIDs {
+// written for new rows only. Rows with an id overwrite every column, except
+// those in keptWhenZero (see updateAssignments).
+func (db *DB) rowsWithIDs(table, idColumn string, columns []string, keptWhenZero map[string]bool, createOnly ...string) *rowsWithIDs {
 	return &rowsWithIDs{
 		db: db, table: table, width: len(columns),
-		keep:   db.insertInto(table, append([]string{idColumn}, columns...)...).updatingOnDuplicate(columns...),
+		keep:   db.insertInto(table, append([]string{idColumn}, columns...)...).onDuplicate(updateAssignments(columns, keptWhenZero)...),
 		create: db.insertInto(table, append(slices.Clone(columns), createOnly...)...),
 	}
 }
@@ -320,6 +366,34 @@ func (db *DB) deleteWhereIn(ctx context.Context, tx *sql.Tx, table, column strin
 	return nil
 }
 
+// replaceRows inserts the queued rows, then deletes the rows with the
+// dropped ids. In this order a failure on MyISAM, which cannot roll back,
+// leaves extra rows, never too few.
+func (db *DB) replaceRows(ctx context.Context, tx *sql.Tx, insert *multiInsert, table, idColumn string, drop []int) error {
+	if err := insert.exec(ctx, tx); err != nil {
+		return fmt.Errorf("write %s: %w", db.table(table), err)
+	}
+	return db.deleteWhereIn(ctx, tx, table, idColumn, drop)
+}
+
+// deletePairs deletes the rows of a link table whose (column1, column2) is
+// one of pairs.
+func (db *DB) deletePairs(ctx context.Context, tx *sql.Tx, table, column1, column2 string, pairs [][2]int) error {
+	if len(pairs) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 2*len(pairs))
+	for _, p := range pairs {
+		args = append(args, p[0], p[1])
+	}
+	marks := strings.TrimSuffix(strings.Repeat("(?,?),", len(pairs)), ",")
+	_, err := tx.ExecContext(ctx, "DELETE FROM "+db.quoted(table)+" WHERE (`"+column1+"`, `"+column2+"`) IN ("+marks+")", args...)
+	if err != nil {
+		return fmt.Errorf("delete from %s: %w", db.table(table), err)
+	}
+	return nil
+}
+
 // fieldCheck validates values before they reach non-strict MySQL, which
 // would silently truncate them. It keeps the first problem found.
 type fieldCheck struct {
@@ -353,4 +427,38 @@ func (c *fieldCheck) fail(format string, args ...any) {
 	if c.err == nil {
 		c.err = fmt.Errorf("%s: %s", c.record, fmt.Sprintf(format, args...))
 	}
+}
+
+// storedRow is a child row an update compares with the rows it wants: its
+// id and the content it is matched by.
+type storedRow[K comparable] struct {
+	id  int
+	key K
+}
+
+// reconcile compares a record's stored child rows with the rows it should
+// have. Wanted rows that are not stored are to be added; stored rows that
+// the write manages (manages reports which) and are not wanted are to be
+// dropped. A stored row that is wanted stays as it is, ids included, so a
+// repeated write changes nothing; unmanaged rows are never dropped.
+func reconcile[K comparable](stored []storedRow[K], want []K, manages func(K) bool) (add []K, drop []int) {
+	kept := make([]bool, len(stored))
+	for _, k := range want {
+		found := false
+		for i, r := range stored {
+			if !kept[i] && r.key == k {
+				kept[i], found = true, true
+				break
+			}
+		}
+		if !found {
+			add = append(add, k)
+		}
+	}
+	for i, r := range stored {
+		if !kept[i] && manages(r.key) {
+			drop = append(drop, r.id)
+		}
+	}
+	return add, drop
 }

@@ -11,7 +11,7 @@ import (
 // prepareVariant expands a 4.x variant into a product row: the master's
 // product with the variant's own fields, as OpenCart's addVariant copies the
 // master's data into the variant.
-func (db *DB) prepareVariant(master *productWrite, v *Variant) (*productWrite, error) {
+func (db *DB) prepareVariant(master *productWrite, v *Variant, defaults productDefaults) (*productWrite, error) {
 	p := *master.p
 	p.ID, p.Model, p.Codes, p.Price, p.Quantity, p.Status = v.ID, v.Model, v.Codes, v.Price, v.Quantity, v.Status
 	p.Keyword, p.Keywords, p.Options, p.Variants = v.Keyword, nil, nil, nil
@@ -45,7 +45,7 @@ func (db *DB) prepareVariant(master *productWrite, v *Variant) (*productWrite, e
 	}
 	w := &productWrite{p: &p, id: v.ID, master: master, selected: v.Selection, override: override,
 		record: fmt.Sprintf("%s, variant %s", master.record, recordName("product", v.ID, name))}
-	if err := db.prepareProductRow(w); err != nil {
+	if err := db.prepareProductRow(w, defaults); err != nil {
 		return nil, err
 	}
 	check := &fieldCheck{record: w.record}

@@ -52,7 +52,21 @@ func New(store *mapping.Store, c client.Client, taskQueue string) *Replayer {
 	for _, stage := range activities.Stages {
 		r.Starters[stage.Kind()] = catalogStarter(stage)
 	}
+	r.Starters[mapping.KindOrder] = shopRecordStarter(workflows.SignalOrderSync)
+	r.Starters[mapping.KindCustomer] = shopRecordStarter(workflows.SignalCustomerSync)
 	return r
+}
+
+// shopRecordStarter replays an order or a customer: a manual event to its workflow (signal-with-start),
+// which reads the record afresh from the shop.
+func shopRecordStarter(signal func(context.Context, client.Client, string, string, int64, activities.ChangeEvent) (client.WorkflowRun, error)) Starter {
+	return func(ctx context.Context, c client.Client, queue, connection string, f mapping.Failure) (client.WorkflowRun, error) {
+		id, err := strconv.ParseInt(f.RecordID, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("record id %q is not a number", f.RecordID)
+		}
+		return signal(ctx, c, queue, connection, id, activities.ChangeEvent{Source: activities.SourceManual, Event: "replay"})
+	}
 }
 
 func catalogStarter(stage activities.Stage) Starter {
