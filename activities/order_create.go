@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 
@@ -39,6 +40,14 @@ func (a *Activities) createSaleOrder(ctx context.Context, orderID int64, d saleO
 		if _, err := a.ERP.EnsureExternalID(ctx, orderExternalModule, d.ExternalID, "sale.order", ref.ID); err != nil {
 			return ref, err
 		}
+		if (ref.State == "draft" || ref.State == "sent") && !a.totalsAgree(ref, d) {
+			// A quotation left unconfirmed because its amounts disagreed with the shop: a mapping has
+			// likely been fixed since (the replay case), so its lines are rebuilt from the current
+			// mappings. A quotation someone corrected by hand so that it agrees is left as it is.
+			if ref, err = a.rewriteLines(ctx, ref.ID, d); err != nil {
+				return ref, err
+			}
+		}
 	} else {
 		if ref, err = a.newSaleOrder(ctx, orderID, d); err != nil {
 			return ref, err
@@ -54,16 +63,7 @@ func (a *Activities) newSaleOrder(ctx context.Context, orderID int64, d saleOrde
 	if err != nil {
 		return SaleOrderRef{}, err
 	}
-	lines := make([]any, len(d.Lines))
-	taxField := a.ERP.Schema().OrderLineTaxField
-	for i, l := range d.Lines {
-		v := odoo.Values{"product_id": l.ProductID, "name": l.Name, "product_uom_qty": l.Quantity, "price_unit": l.PriceUnit,
-			"discount": 0.0, taxField: []any{odoo.CmdSet(l.TaxIDs...)}}
-		if l.IsDelivery {
-			v["is_delivery"] = true
-		}
-		lines[i] = odoo.CmdCreate(v)
-	}
+	lines := a.lineCommands(d.Lines)
 	values := odoo.Values{"partner_id": partner, "partner_invoice_id": contacts[0], "partner_shipping_id": contacts[1],
 		"client_order_ref": d.Ref, "origin": d.Origin, "date_order": d.DateOrder, "pricelist_id": d.PricelistID, "order_line": lines}
 	if d.CarrierID != 0 {
@@ -96,6 +96,40 @@ func (a *Activities) newSaleOrder(ctx context.Context, orderID int64, d saleOrde
 	ref := saleOrderRef(rows[0])
 	ref.Created = true
 	return ref, nil
+}
+
+// lineCommands are the x2many commands that create a draft's lines.
+func (a *Activities) lineCommands(lines []saleLine) []any {
+	taxField := a.ERP.Schema().OrderLineTaxField
+	out := make([]any, len(lines))
+	for i, l := range lines {
+		v := odoo.Values{"product_id": l.ProductID, "name": l.Name, "product_uom_qty": l.Quantity, "price_unit": l.PriceUnit,
+			"discount": 0.0, taxField: []any{odoo.CmdSet(l.TaxIDs...)}}
+		if l.IsDelivery {
+			v["is_delivery"] = true
+		}
+		out[i] = odoo.CmdCreate(v)
+	}
+	return out
+}
+
+// totalsAgree reports whether a sale order's amounts match the shop order's within the tolerance.
+func (a *Activities) totalsAgree(ref SaleOrderRef, d saleOrderDraft) bool {
+	tol := a.Orders.TotalTolerance + 1e-9
+	return math.Abs(ref.AmountTotal-d.Total) <= tol && math.Abs(ref.AmountTax-d.Tax) <= tol
+}
+
+// rewriteLines replaces a quotation's lines with the draft's (one write) and reads its amounts back.
+func (a *Activities) rewriteLines(ctx context.Context, id int64, d saleOrderDraft) (SaleOrderRef, error) {
+	commands := append([]any{odoo.CmdClear()}, a.lineCommands(d.Lines)...)
+	if err := a.ERP.Write(ctx, "sale.order", []int64{id}, odoo.Values{"order_line": commands}, nil); err != nil {
+		return SaleOrderRef{ID: id}, err
+	}
+	rows, err := a.ERP.Read(ctx, "sale.order", []int64{id}, saleOrderFields, nil)
+	if err != nil || len(rows) == 0 {
+		return SaleOrderRef{ID: id}, errors.Join(err, fmt.Errorf("sale order %d vanished while its lines were rewritten", id))
+	}
+	return saleOrderRef(rows[0]), nil
 }
 
 // newOrderExternalID names a sale order just made: its external id cannot exist yet, so one create

@@ -32,11 +32,19 @@ func (a *Activities) prepareOrder(ctx context.Context, in SyncOrderInput) (order
 		plan.Abandoned = true
 		return plan, nil
 	}
-	existing, err := a.Store.ByOpenCartID(ctx, mapping.KindOrder, strconv.FormatInt(in.OrderID, 10))
+	key := strconv.FormatInt(in.OrderID, 10)
+	existing, err := a.Store.ByOpenCartID(ctx, mapping.KindOrder, key)
 	switch {
 	case err == nil:
 		plan.SaleOrderID = existing.OdooID
-		return plan, nil
+		// An order kept for replay is built again, so that its quotation can be corrected from mappings
+		// fixed since (createSaleOrder finds it and rewrites its lines); any other mapped order only
+		// follows its status.
+		if _, err := a.Store.OpenFailure(ctx, mapping.KindOrder, mapping.OpenCartToOdoo, key); errors.Is(err, mapping.ErrNotFound) {
+			return plan, nil
+		} else if err != nil {
+			return plan, err
+		}
 	case !errors.Is(err, mapping.ErrNotFound):
 		return plan, err
 	}

@@ -131,3 +131,10 @@ func (s *Store) OpenFailureCounts(ctx context.Context) (map[Kind]int, error) {
 	}
 	return countsByKind(rows)
 }
+
+// OpenFailure returns the open failure of one record, or ErrNotFound when it has none.
+func (s *Store) OpenFailure(ctx context.Context, kind Kind, dir Direction, recordID string) (Failure, error) {
+	return scanFailure(s.pool.QueryRow(ctx, `SELECT `+failureColumns+` FROM failures
+		WHERE connection = $1 AND kind = $2 AND direction = $3 AND record_id = $4 AND resolved_at IS NULL`,
+		s.connection, kind, dir, recordID))
+}

@@ -273,6 +273,12 @@ func TestFailuresKeepOneOpenRowPerRecord(t *testing.T) {
 	if l, _ := s.Failures(ctx, FailureFilter{}); len(l) != 1 || l[0].RecordID != "43" {
 		t.Fatalf("open failures after resolve = %v", l)
 	}
+	if _, err := s.OpenFailure(ctx, KindProduct, OdooToOpenCart, "42"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("OpenFailure of a resolved record: %v", err)
+	}
+	if f, err := s.OpenFailure(ctx, KindProduct, OdooToOpenCart, "43"); err != nil || f.RecordID != "43" {
+		t.Fatalf("OpenFailure = %+v, %v", f, err)
+	}
 	if n, err := s.OpenFailureCounts(ctx); err != nil || n[KindProduct] != 1 || len(n) != 1 {
 		t.Fatalf("OpenFailureCounts = %v, %v", n, err)
 	}
