@@ -70,7 +70,17 @@ func (a *Activities) resolveReference(ctx context.Context, r reference) (int64, 
 	case a.Orders.Policy(r.kind) == PolicyMap || r.create == nil:
 		return 0, errMappingMissing
 	default:
-		if id, err = a.createOnce(ctx, "reference/"+string(r.kind)+"/"+r.openCartID, concurrentRetry, r.create); err != nil {
+		id, err = a.createOnce(ctx, "reference/"+string(r.kind)+"/"+r.openCartID, concurrentRetry, r.create)
+		if odoo.FaultCode(err) == odoo.FaultUserError {
+			// A unique constraint (journal code, carrier name, …) refused the create: a concurrent order
+			// made the same record first. Its match is the record to use.
+			if again, matchErr := r.match(ctx); matchErr == nil {
+				if free, _ := a.unmappedOdooIDs(ctx, r.kind, again); len(free) == 1 {
+					id, err = free[0], nil
+				}
+			}
+		}
+		if err != nil {
 			return 0, err
 		}
 	}
