@@ -106,7 +106,7 @@ var invalidNameChars = regexp.MustCompile(`[^a-zA-Z0-9_]`)
 func promName(name string) string { return invalidNameChars.ReplaceAllString(name, "_") }
 
 // labelsFor fixes the label names of a metric on first use and returns the values for tags.
-func (v *sdkVecs) labelsFor(name string, tags map[string]string) (names, values []string, first bool) {
+func (v *sdkVecs) labelsFor(name string, tags map[string]string) (names, values []string) {
 	names, ok := v.labels[name]
 	if !ok {
 		for k := range tags {
@@ -123,7 +123,7 @@ func (v *sdkVecs) labelsFor(name string, tags map[string]string) (names, values 
 	for i, n := range names {
 		values[i] = byName[n]
 	}
-	return names, values, !ok
+	return names, values
 }
 
 type sdkHandler struct {
@@ -142,55 +142,52 @@ func (h sdkHandler) WithTags(tags map[string]string) client.MetricsHandler {
 	return sdkHandler{vecs: h.vecs, tags: merged}
 }
 
-func (h sdkHandler) Counter(name string) client.MetricsCounter {
+// vecFor returns the vector of an SDK metric and the label values of the handler's tags, creating and
+// registering the vector on first use. ok is false when the registry refuses it (a name clash): the
+// metric is then dropped rather than the SDK failing.
+func vecFor[V prometheus.Collector](h sdkHandler, vecs map[string]V, name string, create func(name string, labels []string) V) (vec V, values []string, ok bool) {
 	v := h.vecs
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	name = promName(name)
-	names, values, _ := v.labelsFor(name, h.tags)
-	vec, ok := v.counters[name]
+	labels, values := v.labelsFor(name, h.tags)
+	vec, ok = vecs[name]
 	if !ok {
-		vec = prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: "Temporal SDK counter " + name}, names)
+		vec = create(name, labels)
 		if v.reg.Register(vec) != nil {
-			return nopMetric{}
+			return vec, nil, false
 		}
-		v.counters[name] = vec
+		vecs[name] = vec
+	}
+	return vec, values, true
+}
+
+func (h sdkHandler) Counter(name string) client.MetricsCounter {
+	vec, values, ok := vecFor(h, h.vecs.counters, promName(name), func(n string, labels []string) *prometheus.CounterVec {
+		return prometheus.NewCounterVec(prometheus.CounterOpts{Name: n, Help: "Temporal SDK counter " + n}, labels)
+	})
+	if !ok {
+		return nopMetric{}
 	}
 	c := vec.WithLabelValues(values...)
 	return counterFunc(func(d int64) { c.Add(float64(d)) })
 }
 
 func (h sdkHandler) Gauge(name string) client.MetricsGauge {
-	v := h.vecs
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	name = promName(name)
-	names, values, _ := v.labelsFor(name, h.tags)
-	vec, ok := v.gauges[name]
+	vec, values, ok := vecFor(h, h.vecs.gauges, promName(name), func(n string, labels []string) *prometheus.GaugeVec {
+		return prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: n, Help: "Temporal SDK gauge " + n}, labels)
+	})
 	if !ok {
-		vec = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: name, Help: "Temporal SDK gauge " + name}, names)
-		if v.reg.Register(vec) != nil {
-			return nopMetric{}
-		}
-		v.gauges[name] = vec
+		return nopMetric{}
 	}
-	g := vec.WithLabelValues(values...)
-	return gaugeFunc(g.Set)
+	return gaugeFunc(vec.WithLabelValues(values...).Set)
 }
 
 func (h sdkHandler) Timer(name string) client.MetricsTimer {
-	v := h.vecs
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	name = promName(name) + "_seconds"
-	names, values, _ := v.labelsFor(name, h.tags)
-	vec, ok := v.timers[name]
+	vec, values, ok := vecFor(h, h.vecs.timers, promName(name)+"_seconds", func(n string, labels []string) *prometheus.HistogramVec {
+		return prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: n, Help: "Temporal SDK timer " + n}, labels)
+	})
 	if !ok {
-		vec = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: name, Help: "Temporal SDK timer " + name}, names)
-		if v.reg.Register(vec) != nil {
-			return nopMetric{}
-		}
-		v.timers[name] = vec
+		return nopMetric{}
 	}
 	o := vec.WithLabelValues(values...)
 	return timerFunc(func(d time.Duration) { o.Observe(d.Seconds()) })
