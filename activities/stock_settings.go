@@ -92,14 +92,16 @@ type WorkerLimits struct {
 
 // Defaults of the stock settings.
 const (
-	DefaultStockPollInterval          = 5 * time.Second
-	DefaultStockPollOverlap           = 10 * time.Second
-	DefaultStockFullSyncInterval      = time.Hour
-	DefaultStockOdooBatch             = 500
-	DefaultStockShopBatch             = 500
-	DefaultPendingOrderMaxAge         = 7 * 24 * time.Hour
-	DefaultWorkerActivitiesPerSec     = 50
-	DefaultWorkerConcurrentActivities = 8
+	DefaultStockPollInterval     = 5 * time.Second
+	DefaultStockPollOverlap      = 10 * time.Second
+	DefaultStockFullSyncInterval = time.Hour
+	DefaultStockOdooBatch        = 500
+	DefaultStockShopBatch        = 500
+	DefaultPendingOrderMaxAge    = 7 * 24 * time.Hour
+	// The worker limits leave room for an order burst (about five activities per order at 50 orders/s);
+	// what keeps Odoo itself from overload is the client's pool (ODOO_POOL_SIZE calls at once per worker).
+	DefaultWorkerActivitiesPerSec     = 300
+	DefaultWorkerConcurrentActivities = 32
 	maxStockBatch                     = 5000
 )
 

@@ -20,7 +20,7 @@ func TestStockSettingsDefaultsAreTheZeroValue(t *testing.T) {
 	}
 	want := StockSettings{Quantity: QuantityFree, PollInterval: 5 * time.Second, PollOverlap: 10 * time.Second,
 		FullSyncInterval: time.Hour, OdooBatch: 500, ShopBatch: 500, PendingOrderMaxAge: 168 * time.Hour,
-		Worker: WorkerLimits{ActivitiesPerSecond: 50, MaxConcurrentActivities: 8}}
+		Worker: WorkerLimits{ActivitiesPerSecond: 300, MaxConcurrentActivities: 32}}
 	if s != want {
 		t.Fatalf("defaults = %+v, want %+v", s, want)
 	}

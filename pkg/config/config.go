@@ -76,6 +76,9 @@ type Odoo struct {
 	DB       string
 	Username string
 	Password Secret // password or API key
+	// PoolSize is how many XML-RPC calls one process makes at once: the real bound on the load the bridge
+	// puts on Odoo; keep it at or below Odoo's worker count.
+	PoolSize int
 }
 
 // API holds the settings of the api process.
@@ -121,6 +124,7 @@ const (
 	DefaultAPIAddr         = "127.0.0.1:8080"
 	DefaultTemporalUI      = "http://127.0.0.1:8233"
 	DefaultMetricsAddr     = "127.0.0.1:9090"
+	DefaultOdooPoolSize    = 8
 )
 
 // Load reads the environment (after loading .env from the working directory, or the file named by
@@ -176,6 +180,7 @@ func FromLookup(lookup func(string) (string, bool), parts ...Part) (Config, erro
 			DB:       r.str(PartOdoo, "ODOO_DB", "", true),
 			Username: r.str(PartOdoo, "ODOO_USERNAME", "", true),
 			Password: Secret(r.str(PartOdoo, "ODOO_PASSWORD", "", true)),
+			PoolSize: r.positiveInt("ODOO_POOL_SIZE", DefaultOdooPoolSize),
 		},
 		API: API{
 			Addr:          r.str(PartAPI, "API_ADDR", DefaultAPIAddr, false),
@@ -310,6 +315,19 @@ func (r *reader) boolean(name string) bool {
 		r.fail(name, "must be true or false (got %q)", v)
 	}
 	return b
+}
+
+func (r *reader) positiveInt(name string, def int) int {
+	v := r.str(-1, name, "", false)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		r.fail(name, "must be a positive whole number (got %q)", v)
+		return def
+	}
+	return n
 }
 
 func (r *reader) file(name string) string {

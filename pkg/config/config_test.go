@@ -61,6 +61,7 @@ func TestInvalidConfigNamesTheVariable(t *testing.T) {
 		{"cert without key", map[string]string{"TEMPORAL_TLS_CERT": "config.go"}, "", "TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY"},
 		{"missing cert file", map[string]string{"TEMPORAL_TLS_CA": "/nonexistent/ca.pem"}, "", "TEMPORAL_TLS_CA must name a readable file"},
 		{"bad log format", map[string]string{"LOG_FORMAT": "xml"}, "", "LOG_FORMAT must be json or console"},
+		{"bad pool size", map[string]string{"ODOO_POOL_SIZE": "0"}, "", "ODOO_POOL_SIZE must be a positive whole number"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -33,6 +33,7 @@ func ERP(ctx context.Context, cfg config.Config, logger *zap.Logger) (*odoo.Clie
 		DB:       cfg.Odoo.DB,
 		Login:    cfg.Odoo.Username,
 		Password: cfg.Odoo.Password.Reveal(),
+		PoolSize: cfg.Odoo.PoolSize,
 		Logger:   logger,
 	})
 }
