@@ -24,6 +24,7 @@ func exactlyOnceFixture(t *testing.T) *ordertest.Fixture {
 	t.Helper()
 	f := ordertest.New(t, "4.0.2.3", odoosim.Config{Version: 17})
 	f.SeedCatalog(t)
+	f.MapTaxes(t)
 	return f
 }
 
@@ -46,7 +47,7 @@ func TestOrderSyncSurvivesTheWorkerStoppingDuringTheCreate(t *testing.T) {
 	email := "stopped.worker@example.com"
 	id := f.PlaceOrder(t, ordertest.DemoOrder(email, 1))
 	// Every Odoo call takes a while, so that the worker can be stopped while the create is in Odoo.
-	f.Sim.SetFaults(odoosim.Faults{SlowRate: 1, Slow: 400 * time.Millisecond})
+	f.Sim.SetFaults(odoosim.Faults{SlowRate: 1, Slow: 250 * time.Millisecond})
 	f.Signal(t, id, activities.SourceWebhook)
 	testbed.Eventually(t, 60*time.Second, func() error {
 		if f.Sim.Calls()["sale.order.create"] == 0 {

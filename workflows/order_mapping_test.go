@@ -16,6 +16,7 @@ import (
 	"github.com/ocbridge/bridge/activities"
 	"github.com/ocbridge/bridge/pkg/mapping"
 	"github.com/ocbridge/bridge/pkg/odoosim"
+	"github.com/ocbridge/bridge/pkg/replay"
 	"github.com/ocbridge/bridge/pkg/testbed"
 	"github.com/ocbridge/bridge/workflows"
 	"github.com/ocbridge/bridge/workflows/ordertest"
@@ -125,17 +126,9 @@ func TestHeldOrderIsReplayedAfterTheFix(t *testing.T) {
 	if _, err := f.ShopSQL.Exec("UPDATE oc_order_total SET value = 363.2 WHERE order_id = ? AND code = 'total'", id); err != nil {
 		t.Fatal(err)
 	}
-	run, err := workflows.ReplayOrder(ctx, f.Temporal, f.Config.TaskQueue, f.Config.Connection, failures[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var p workflows.OrderProgress
-	if err := run.Get(ctx, &p); err != nil || !slices.Equal(p.Actions, []activities.OrderAction{activities.ActionConfirm}) {
-		t.Fatalf("replay: %+v %v", p, err)
+	res := replay.New(f.Store, f.Temporal, f.Config.TaskQueue).Replay(ctx, failures, 1, nil)
+	if res[0].Outcome != replay.Synced {
+		t.Fatalf("replay: %+v", res[0])
 	}
 	f.CheckDemoSaleOrder(t, id, "held@example.com")
-	after, err := f.Store.Failure(ctx, failures[0].ID)
-	if err != nil || after.ResolvedAt.IsZero() {
-		t.Fatalf("failure after the replay: %+v %v", after, err)
-	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"path"
-	"strconv"
 
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
@@ -68,23 +67,4 @@ func SignalMappingAdded(ctx context.Context, c client.Client, connection string,
 			return signalled, nil
 		}
 	}
-}
-
-// ReplayOrder re-runs the sync of a failed order (a pkg/replay Starter: register it for
-// mapping.KindOrder). It is a manual event to the order's workflow, like `starter sync order`.
-func ReplayOrder(ctx context.Context, c client.Client, taskQueue, connection string, f mapping.Failure) (client.WorkflowRun, error) {
-	id, err := strconv.ParseInt(f.RecordID, 10, 64)
-	if err != nil {
-		return nil, fmt.Errorf("order failure %d: record id %q is not an order id", f.ID, f.RecordID)
-	}
-	return SignalOrderSync(ctx, c, taskQueue, connection, id, activities.ChangeEvent{Source: activities.SourceManual, Event: "replay"})
-}
-
-// ReplayCustomer re-runs the sync of a failed customer (a pkg/replay Starter for mapping.KindCustomer).
-func ReplayCustomer(ctx context.Context, c client.Client, taskQueue, connection string, f mapping.Failure) (client.WorkflowRun, error) {
-	id, err := strconv.ParseInt(f.RecordID, 10, 64)
-	if err != nil {
-		return nil, fmt.Errorf("customer failure %d: record id %q is not a customer id", f.ID, f.RecordID)
-	}
-	return SignalCustomerSync(ctx, c, taskQueue, connection, id, activities.ChangeEvent{Source: activities.SourceManual, Event: "replay"})
 }
