@@ -154,3 +154,12 @@ func TestJournalCodesAreShort(t *testing.T) {
 		}
 	}
 }
+
+// Every milestone the status write-back knows has its id in order_status pairs.
+func TestMilestonesHaveMappingIDs(t *testing.T) {
+	for _, m := range milestones {
+		if mapping.MilestoneID(string(m)) == 0 {
+			t.Errorf("milestone %q has no id in mapping.OrderMilestones", m)
+		}
+	}
+}

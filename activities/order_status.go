@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/ocbridge/bridge/pkg/mapping"
@@ -112,7 +113,11 @@ func (a *Activities) pushOdooStatus(ctx context.Context, in ApplyStatusInput) (S
 		return res, nil
 	}
 	m.OdooFingerprint = milestoneFingerprint(res.Milestone)
-	if target := a.Orders.WriteBack[res.Milestone]; target != 0 {
+	target, err := a.writeBackStatus(ctx, res.Milestone)
+	if err != nil {
+		return res, err
+	}
+	if target != 0 {
 		_, err := a.Shop.SetOrderStatus(ctx, opencart.StatusChange{OrderID: int(in.OrderID), StatusID: target,
 			Comment: fmt.Sprintf("Odoo: %s", res.Milestone)})
 		if err != nil {
@@ -125,6 +130,19 @@ func (a *Activities) pushOdooStatus(ctx context.Context, in ApplyStatusInput) (S
 	}
 	m.SyncedAt = time.Now().UTC()
 	return res, a.Store.Put(ctx, m)
+}
+
+// writeBackStatus is the OpenCart status an Odoo milestone is written back as: an order_status pair of
+// the mapping admin when one exists, else ODOO_STATUS_MAP; 0 writes nothing.
+func (a *Activities) writeBackStatus(ctx context.Context, m Milestone) (int, error) {
+	pair, err := a.Store.ByOdooID(ctx, mapping.KindOrderStatus, mapping.MilestoneID(string(m)))
+	switch {
+	case err == nil:
+		return strconv.Atoi(pair.OpenCartID)
+	case errors.Is(err, mapping.ErrNotFound):
+		return a.Orders.WriteBack[m], nil
+	}
+	return 0, err
 }
 
 // shopStatusError: an order missing from the shop is its own problem; anything else (the database, a

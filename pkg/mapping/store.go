@@ -302,3 +302,18 @@ func Fingerprint(content any) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:16])
 }
+
+// OrderMilestones are how far a sale order has come in Odoo, as the status write-back sees it. An
+// order_status pair maps a milestone (Odoo side, numbered from 1 in this order) to the OpenCart order
+// status written back when an order reaches it; such pairs override ODOO_STATUS_MAP.
+var OrderMilestones = []string{"invoiced", "paid", "shipped", "done", "cancelled"}
+
+// MilestoneID is the Odoo-side id of an order milestone in order_status pairs, 0 for an unknown one.
+func MilestoneID(milestone string) int64 {
+	for i, m := range OrderMilestones {
+		if m == milestone {
+			return int64(i + 1)
+		}
+	}
+	return 0
+}

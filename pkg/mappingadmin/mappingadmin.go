@@ -57,6 +57,8 @@ type Admin struct {
 
 // side describes how one kind's records are found on each side.
 type side struct {
+	// odooFixed lists the Odoo side when it is not a model (order milestones); odooModel is then empty.
+	odooFixed []Record
 	odooModel string
 	odooName  string      // field shown as the name
 	odooWhere odoo.Domain // records that may be paired
@@ -125,6 +127,14 @@ var kinds = map[mapping.Kind]side{
 		odooModel: "delivery.carrier", odooName: "name",
 		openCart: extensionMethods("shipping"),
 	},
+	mapping.KindOrderStatus: {
+		// Odoo milestones ⇄ the OpenCart status written back when an order reaches them.
+		odooFixed: milestoneRecords(),
+		openCart: func(ctx context.Context, db *opencart.DB) ([]Record, error) {
+			ss, err := db.OrderStatuses(ctx)
+			return each(ss, err, func(s opencart.OrderStatus) Record { return Record{strconv.Itoa(s.ID), s.Name} })
+		},
+	},
 	mapping.KindPaymentMethod: {
 		// Payments of an OpenCart method are registered in an Odoo bank or cash journal.
 		odooModel: "account.journal", odooName: "name",
@@ -140,6 +150,14 @@ func Editable() []mapping.Kind {
 		out = append(out, k)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+func milestoneRecords() []Record {
+	out := make([]Record, len(mapping.OrderMilestones))
+	for i, m := range mapping.OrderMilestones {
+		out[i] = Record{strconv.Itoa(i + 1), m}
+	}
 	return out
 }
 
@@ -229,18 +247,8 @@ func (a *Admin) Create(ctx context.Context, kind mapping.Kind, odooID int64, ope
 	case openCartID == "":
 		return mapping.Mapping{}, &InputError{"opencart_id", "is required"}
 	}
-	erp, err := a.ERP(ctx)
-	if err != nil {
-		return mapping.Mapping{}, fmt.Errorf("odoo: %w", err)
-	}
-	model := s.odooModel
-	found, err := erp.Search(ctx, model, odoo.Query{Domain: append(odoo.Domain{odoo.Leaf("id", "=", odooID)}, s.odooWhere...),
-		Context: odoo.Context{"active_test": false}})
-	if err != nil {
-		return mapping.Mapping{}, fmt.Errorf("odoo: %w", err)
-	}
-	if len(found) == 0 {
-		return mapping.Mapping{}, &InputError{"odoo_id", fmt.Sprintf("Odoo has no %s %d that can be paired", model, odooID)}
+	if err := a.checkOdooSide(ctx, s, odooID); err != nil {
+		return mapping.Mapping{}, err
 	}
 	shop, err := a.Shop(ctx)
 	if err != nil {
@@ -263,6 +271,52 @@ func (a *Admin) Create(ctx context.Context, kind mapping.Kind, odooID int64, ope
 		}
 	}
 	return a.Store.ByOdooID(ctx, kind, odooID)
+}
+
+// checkOdooSide refuses an Odoo id that names no pairable record.
+func (a *Admin) checkOdooSide(ctx context.Context, s side, odooID int64) error {
+	if s.odooModel == "" {
+		if !containsID(s.odooFixed, strconv.FormatInt(odooID, 10)) {
+			return &InputError{"odoo_id", fmt.Sprintf("must be one of %v", s.odooFixed)}
+		}
+		return nil
+	}
+	erp, err := a.ERP(ctx)
+	if err != nil {
+		return fmt.Errorf("odoo: %w", err)
+	}
+	found, err := erp.Search(ctx, s.odooModel, odoo.Query{Domain: append(odoo.Domain{odoo.Leaf("id", "=", odooID)}, s.odooWhere...),
+		Context: odoo.Context{"active_test": false}})
+	if err != nil {
+		return fmt.Errorf("odoo: %w", err)
+	}
+	if len(found) == 0 {
+		return &InputError{"odoo_id", fmt.Sprintf("Odoo has no %s %d that can be paired", s.odooModel, odooID)}
+	}
+	return nil
+}
+
+// odooRecords lists the Odoo side of a kind.
+func (a *Admin) odooRecords(ctx context.Context, s side) ([]Record, error) {
+	if s.odooModel == "" {
+		return s.odooFixed, nil
+	}
+	erp, err := a.ERP(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("odoo: %w", err)
+	}
+	var out []Record
+	err = erp.ForEachPage(ctx, s.odooModel, odoo.Query{Domain: s.odooWhere, Fields: []string{s.odooName}, Limit: 500},
+		func(page []odoo.Record) error {
+			for _, r := range page {
+				out = append(out, Record{strconv.FormatInt(r.ID(), 10), r.String(s.odooName)})
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("odoo: %w", err)
+	}
+	return out, nil
 }
 
 func containsID(records []Record, id string) bool {
@@ -297,22 +351,15 @@ func (a *Admin) Unmapped(ctx context.Context, kind mapping.Kind) (Unmapped, erro
 	for _, p := range pairs {
 		odooTaken[p.OdooID], ocTaken[p.OpenCartID] = true, true
 	}
-	erp, err := a.ERP(ctx)
+	odooSide, err := a.odooRecords(ctx, s)
 	if err != nil {
-		return Unmapped{}, fmt.Errorf("odoo: %w", err)
+		return Unmapped{}, err
 	}
 	var out Unmapped
-	err = erp.ForEachPage(ctx, s.odooModel, odoo.Query{Domain: s.odooWhere, Fields: []string{s.odooName}, Limit: 500},
-		func(page []odoo.Record) error {
-			for _, r := range page {
-				if !odooTaken[r.ID()] {
-					out.Odoo = append(out.Odoo, Record{strconv.FormatInt(r.ID(), 10), r.String(s.odooName)})
-				}
-			}
-			return nil
-		})
-	if err != nil {
-		return Unmapped{}, fmt.Errorf("odoo: %w", err)
+	for _, r := range odooSide {
+		if id, _ := strconv.ParseInt(r.ID, 10, 64); !odooTaken[id] {
+			out.Odoo = append(out.Odoo, r)
+		}
 	}
 	shop, err := a.Shop(ctx)
 	if err != nil {

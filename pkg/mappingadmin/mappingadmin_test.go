@@ -157,3 +157,30 @@ func firstService(t *testing.T, bed *testbed.Bed) int64 {
 	}
 	return rows[0]["id"].(int64)
 }
+
+func TestOrderStatusPairsMilestonesWithShopStatuses(t *testing.T) {
+	admin, _, _ := newAdmin(t)
+	ctx := context.Background()
+	var in *mappingadmin.InputError
+	if _, err := admin.Create(ctx, mapping.KindOrderStatus, 99, "5"); !errors.As(err, &in) || in.Field != "odoo_id" {
+		t.Fatalf("unknown milestone: %v", err)
+	}
+	if _, err := admin.Create(ctx, mapping.KindOrderStatus, mapping.MilestoneID("paid"), "999"); !errors.As(err, &in) || in.Field != "opencart_id" {
+		t.Fatalf("unknown shop status: %v", err)
+	}
+	if _, err := admin.Create(ctx, mapping.KindOrderStatus, mapping.MilestoneID("paid"), "15"); err != nil {
+		t.Fatal(err)
+	}
+	u, err := admin.Unmapped(ctx, mapping.KindOrderStatus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(u.Odoo) != len(mapping.OrderMilestones)-1 {
+		t.Fatalf("unmapped milestones: %v", u.Odoo)
+	}
+	for _, r := range u.OpenCart {
+		if r.ID == "15" {
+			t.Fatalf("paired shop status listed as unmapped: %v", u.OpenCart)
+		}
+	}
+}
