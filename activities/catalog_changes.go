@@ -70,7 +70,7 @@ func (rule syncRule) decide(prior *mapping.Mapping, srcFP, tgtFP string) action 
 		return actStore
 	case tgtFP == "" || storedTgt == tgtFP || !sameScheme(storedTgt, tgtFP):
 		return actWrite // no target, the target as stored, or stored under other rules: no conflict to judge
-	case source(rule.dir) == rule.master:
+	case sourceSide(rule.dir) == rule.master:
 		return actOverride
 	}
 	return actYield
@@ -97,7 +97,7 @@ func (rule syncRule) other() mapping.Direction {
 func (rule syncRule) lostChange(kind mapping.Kind, loser mapping.Direction, recordID int64) error {
 	return &syncerr.Invalid{Kind: string(kind), RecordID: strconv.FormatInt(recordID, 10),
 		Reason: fmt.Sprintf("conflict: %s %d was changed in %s and in %s since the last sync; the %s change lost to the %s side's change",
-			kind, recordID, SideOdoo.title(), SideOpenCart.title(), source(loser).title(), rule.master.title()),
+			kind, recordID, SideOdoo.title(), SideOpenCart.title(), sourceSide(loser).title(), rule.master.title()),
 		Fix: fmt.Sprintf("re-apply it on the %s side", rule.master.title())}
 }
 

@@ -73,19 +73,30 @@ func newRefs() *refs {
 	return &refs{toShop: map[mapping.Kind]map[int64]int{}, toOdoo: map[mapping.Kind]map[int]int64{}, depth: map[int]int{}}
 }
 
-// add records pairs (of any kind).
+// add records pairs (of any kind); a pair replaces the ones its records had.
 func (r *refs) add(pairs ...mapping.Mapping) {
 	for _, m := range pairs {
 		id := openCartID(m)
-		if r.toShop[m.Kind] == nil {
-			r.toShop[m.Kind], r.toOdoo[m.Kind] = map[int64]int{}, map[int]int64{}
+		toShop, toOdoo := r.toShop[m.Kind], r.toOdoo[m.Kind]
+		if toShop == nil {
+			toShop, toOdoo = map[int64]int{}, map[int]int64{}
+			r.toShop[m.Kind], r.toOdoo[m.Kind] = toShop, toOdoo
 		}
-		r.toShop[m.Kind][m.OdooID], r.toOdoo[m.Kind][id] = id, m.OdooID
+		if old, ok := toShop[m.OdooID]; ok && old != id {
+			delete(toOdoo, old)
+		}
+		if old, ok := toOdoo[id]; ok && old != m.OdooID {
+			delete(toShop, old)
+		}
+		toShop[m.OdooID], toOdoo[id] = id, m.OdooID
 	}
 }
 
 // loadOdoo loads the pairs of Odoo records.
 func (r *refs) loadOdoo(ctx context.Context, store *mapping.Store, kind mapping.Kind, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
 	pairs, err := store.ByOdooIDs(ctx, kind, sortedUnique(ids))
 	for _, m := range pairs {
 		r.add(m)
@@ -95,6 +106,9 @@ func (r *refs) loadOdoo(ctx context.Context, store *mapping.Store, kind mapping.
 
 // loadShop loads the pairs of shop records.
 func (r *refs) loadShop(ctx context.Context, store *mapping.Store, kind mapping.Kind, ids []int) error {
+	if len(ids) == 0 {
+		return nil
+	}
 	pairs, err := store.ByOpenCartIDs(ctx, kind, idStrings(sortedUnique(ids)))
 	for _, m := range pairs {
 		r.add(m)
@@ -120,6 +134,12 @@ func (r *refs) loadCategories(ctx context.Context, store *mapping.Store, shop *o
 		r.depth[c.ID] = len(c.Path)
 	}
 	return err
+}
+
+// taken tells whether a shop record is already paired with an Odoo record.
+func (r *refs) taken(kind mapping.Kind, id int) bool {
+	_, ok := r.toOdoo[kind][id]
+	return ok
 }
 
 func (r *refs) odoo(kind mapping.Kind, id int64) ref {
@@ -238,7 +258,7 @@ func (a *Activities) contentRules(s CatalogSettings) contentRules {
 // products.
 func shopProductContent(master opencart.ProductRecord, variants []opencart.ProductRecord, r *refs, rules contentRules) productContent {
 	d := master.Descriptions[rules.lang]
-	c := productContent{Name: strings.TrimSpace(d.Name), Description: d.Description, Price: roundTo(master.Price, 4),
+	c := productContent{Name: strings.TrimSpace(d.Name), Description: lineBreaks(d.Description), Price: roundTo(master.Price, 4),
 		Weight: roundTo(master.Weight, 2), Active: master.Status, Shipping: master.Shipping,
 		Category: r.deepestCategory(master.Categories), Image: rules.fileDigest(master.Image), VariantProducts: len(variants) > 0}
 	configurable := c.VariantProducts
@@ -460,7 +480,7 @@ func offeredValues(lines []attributeLine) map[int64]odoo.Record {
 func odooProductContent(t odoo.Record, parts odooProductParts, r *refs, rules contentRules) productContent {
 	incl := includedTaxOf(parts.taxesOf(t))
 	kind, _ := rules.schema.ProductKindOf(t)
-	c := productContent{Name: strings.TrimSpace(t.String("name")), Description: templateDescription(t), Price: incl.price(t.Float("list_price")),
+	c := productContent{Name: strings.TrimSpace(t.String("name")), Description: lineBreaks(templateDescription(t)), Price: incl.price(t.Float("list_price")),
 		Weight: roundTo(t.Float("weight"), 2), Active: t.Bool("active") && t.Bool("sale_ok"), Shipping: kind != odoo.ProductService,
 		Category: r.odooCategory(t.Int("categ_id")), VariantProducts: parts.asVariantProducts(t.ID(), rules)}
 	if rules.imageDir != "" {

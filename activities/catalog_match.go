@@ -101,6 +101,12 @@ func templateDescription(t odoo.Record) string {
 	return t.String("description")
 }
 
+// lineBreaks writes line breaks as "\n": XML-RPC turns "\r\n" into "\n" on the way to Odoo (XML
+// normalises line ends), and OpenCart's editor writes "\r\n".
+func lineBreaks(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+}
+
 // Prices. OpenCart stores a product's price without tax and adds the rates of its tax class when it
 // shows or sells the product. Odoo's list_price is without tax too — unless the product's sale taxes
 // are "included in price", in which case list_price contains them and they are divided out the way

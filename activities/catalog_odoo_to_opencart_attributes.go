@@ -89,12 +89,6 @@ func (d odooToOpenCart) syncAttributes(ctx context.Context, run *pageRun) error 
 	return nil
 }
 
-// taken tells whether a shop record is already paired with an Odoo record.
-func (r *refs) taken(kind mapping.Kind, id int) bool {
-	_, ok := r.toOdoo[kind][id]
-	return ok
-}
-
 // sync brings one attribute over and says how it counts.
 func (s *attributeSync) sync(ctx context.Context, a odoo.Record) (recordResult, error) {
 	run, shop := s.run, s.run.d.Shop

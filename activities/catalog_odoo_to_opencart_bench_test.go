@@ -2,17 +2,10 @@ package activities_test
 
 import (
 	"context"
-	"encoding/binary"
-	"errors"
 	"fmt"
-	"io"
-	"net"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/go-sql-driver/mysql"
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 
@@ -50,13 +43,8 @@ func benchmarkBulkSync(b *testing.B, pageSize int) {
 		b.Fatal(err)
 	}
 	// The worker's shop connection goes through a proxy that counts statements.
-	dsn, err := mysql.ParseDSN(bed.Config.OpenCart.DSN.Reveal())
-	if err != nil {
-		b.Fatal(err)
-	}
-	counter := countStatements(b, dsn.Addr)
-	dsn.Addr = counter.addr
-	shop, err := opencart.Open(ctx, opencart.Config{DSN: dsn.FormatDSN(), TablePrefix: bed.Config.OpenCart.TablePrefix})
+	counter := countStatements(b, bed.Config.OpenCart.DSN.Reveal())
+	shop, err := opencart.Open(ctx, opencart.Config{DSN: counter.dsn, TablePrefix: bed.Config.OpenCart.TablePrefix})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -94,87 +82,7 @@ func benchmarkBulkSync(b *testing.B, pageSize int) {
 	b.ReportMetric(wall.Seconds(), "wall-s")
 	b.ReportMetric(float64(bed.ERP.TotalRequests()-requests)/products, "xmlrpc/product")
 	b.ReportMetric(float64(counter.n.Load()-statements)/products, "sql/product")
-	b.ReportMetric(float64(longestHistory(b, bed.Temporal, run)), "history-events-max")
+	longest, _ := workflowHistory(b, bed.Temporal, run.GetID(), run.GetRunID())
+	b.ReportMetric(float64(longest), "history-events-max")
 	b.ReportMetric(float64(p.Runs), "runs")
-}
-
-// longestHistory follows a workflow's continue-as-new chain and returns the longest history of a run.
-func longestHistory(b *testing.B, c client.Client, run client.WorkflowRun) int64 {
-	ctx := context.Background()
-	var longest int64
-	for runID := run.GetRunID(); runID != ""; {
-		desc, err := c.DescribeWorkflowExecution(ctx, run.GetID(), runID)
-		if err != nil {
-			b.Fatal(err)
-		}
-		longest = max(longest, desc.GetWorkflowExecutionInfo().GetHistoryLength())
-		events := c.GetWorkflowHistory(ctx, run.GetID(), runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT)
-		runID = ""
-		for events.HasNext() {
-			ev, err := events.Next()
-			if err != nil {
-				b.Fatal(err)
-			}
-			if next := ev.GetWorkflowExecutionContinuedAsNewEventAttributes(); next != nil {
-				runID = next.GetNewExecutionRunId()
-			}
-		}
-	}
-	return longest
-}
-
-// statementCounter is a TCP proxy in front of MariaDB that counts the statements its clients send
-// (COM_QUERY and COM_STMT_EXECUTE packets): the server's own counters are global, and other clients
-// of a shared server would add to them.
-type statementCounter struct {
-	addr string
-	n    atomic.Int64
-}
-
-func countStatements(tb testing.TB, target string) *statementCounter {
-	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { ln.Close() })
-	c := &statementCounter{addr: ln.Addr().String()}
-	go func() {
-		for {
-			client, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			server, err := net.Dial("tcp", target)
-			if err != nil {
-				client.Close()
-				continue
-			}
-			go func() { _, _ = io.Copy(client, server); client.Close() }()
-			go func() { c.forward(server, client); server.Close() }()
-		}
-	}()
-	return c
-}
-
-// forward copies client packets to the server, counting the commands that run statements.
-func (c *statementCounter) forward(server io.Writer, client io.Reader) {
-	header := make([]byte, 4)
-	for {
-		if _, err := io.ReadFull(client, header); err != nil {
-			return
-		}
-		size := int(binary.LittleEndian.Uint32(append(header[:3:3], 0)))
-		payload := make([]byte, size)
-		if _, err := io.ReadFull(client, payload); err != nil {
-			return
-		}
-		// A command starts a new sequence (number 0); its first byte says which command it is.
-		if header[3] == 0 && size > 0 && (payload[0] == 0x03 || payload[0] == 0x17) {
-			c.n.Add(1)
-		}
-		if _, err := server.Write(append(header, payload...)); err != nil && !errors.Is(err, net.ErrClosed) {
-			return
-		}
-	}
 }

@@ -314,8 +314,9 @@ func (s *productSync) keepShopExtras(p *opencart.Product, plan *productPlan) {
 	if p.Image == "" {
 		p.Image = cur.Image
 	}
-	if strings.TrimSpace(plan.tmpl.String("default_code")) == "" && len(s.parts.lines(plan.tmpl.ID())) > 0 {
-		p.Model = cur.Model // a configurable template has no Internal Reference: the shop's model stands
+	onVariants := func(l attributeLine) bool { return l.onVariants }
+	if strings.TrimSpace(plan.tmpl.String("default_code")) == "" && slices.ContainsFunc(s.parts.lines(plan.tmpl.ID()), onVariants) {
+		p.Model = cur.Model // a template with variants has no Internal Reference: the shop's model stands
 	}
 	// Categories the other direction reads as the same category (the deepest paired one).
 	if deepest := s.run.refs.deepestCategory(cur.Categories); deepest.OpenCart == firstOr(p.Categories, 0) {

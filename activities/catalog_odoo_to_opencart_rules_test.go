@@ -80,11 +80,11 @@ func TestShopProductContentIsNormalised(t *testing.T) {
 	}
 	a := opencart.ProductRecord{Product: opencart.Product{Model: "M", Price: 10.00001, Categories: []int{3, 1}, Quantity: 5,
 		Descriptions: map[int]opencart.ProductDescription{1: {Name: "Lamp"}, 2: {Name: "Lampe"}},
-		Options: []opencart.ProductOption{{OptionID: 2, Values: []opencart.ProductOptionValue{{OptionValueID: 5}, {OptionValueID: 4}}}, {OptionID: 1, Value: "engraving"}}},
+		Options:      []opencart.ProductOption{{OptionID: 2, Values: []opencart.ProductOptionValue{{OptionValueID: 5}, {OptionValueID: 4}}}, {OptionID: 1, Value: "engraving"}}},
 		OptionKeys: keys("checkbox", "text")}
 	b := opencart.ProductRecord{Product: opencart.Product{Model: "M", Price: 10, Categories: []int{1, 3}, Quantity: 7,
 		Descriptions: map[int]opencart.ProductDescription{1: {Name: "Lamp"}, 2: {Name: "Lampe (de)"}},
-		Options: []opencart.ProductOption{{OptionID: 2, Values: []opencart.ProductOptionValue{{OptionValueID: 4}, {OptionValueID: 5}}}}},
+		Options:      []opencart.ProductOption{{OptionID: 2, Values: []opencart.ProductOptionValue{{OptionValueID: 4}, {OptionValueID: 5}}}}},
 		OptionKeys: keys("checkbox")}
 	fp := func(p opencart.ProductRecord) string { return rules.fingerprint(shopProductContent(p, nil, r, rules)) }
 	if fp(a) != fp(b) {

@@ -2,21 +2,14 @@ package activities_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"net"
 	"os"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/go-sql-driver/mysql"
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 
@@ -56,7 +49,7 @@ func oc2oBenchOnce(b *testing.B, products, pageSize int) {
 	b.StopTimer()
 	bed := newOC2OBed(b, "3.0.4.1", 17)
 	seedOC2OBench(b, bed, products)
-	counter := startOC2OSQLCounter(b, bed.Config.OpenCart.DSN.Reveal())
+	counter := countStatements(b, bed.Config.OpenCart.DSN.Reveal())
 	shop, err := opencart.Open(context.Background(), opencart.Config{DSN: counter.dsn, TablePrefix: bed.Config.OpenCart.TablePrefix})
 	if err != nil {
 		b.Fatal(err)
@@ -72,7 +65,7 @@ func oc2oBenchOnce(b *testing.B, products, pageSize int) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Minute)
 	defer cancel()
 	bed.Sim.ResetCalls()
-	counter.statements.Store(0)
+	counter.n.Store(0)
 
 	b.StartTimer()
 	start := time.Now()
@@ -101,10 +94,10 @@ func oc2oBenchOnce(b *testing.B, products, pageSize int) {
 		b.Fatalf("synced %d product rows, want at least %d", rows, products)
 	}
 	calls := bed.Sim.Calls()
-	longest, runs := oc2oHistory(b, bed, wf.GetID(), wf.GetRunID())
+	longest, runs := workflowHistory(b, bed.Temporal, wf.GetID(), wf.GetRunID())
 	b.ReportMetric(wall.Seconds(), "wall-s")
 	b.ReportMetric(float64(oc2oCalls(calls))/float64(rows), "rpc/product")
-	b.ReportMetric(float64(counter.statements.Load())/float64(rows), "sql/product")
+	b.ReportMetric(float64(counter.n.Load())/float64(rows), "sql/product")
 	b.ReportMetric(float64(longest), "max-history")
 	b.ReportMetric(float64(runs), "runs")
 	b.Logf("page %d: %d product rows in %s; XML-RPC calls %s", pageSize, rows, wall.Round(time.Millisecond), oc2oCallSummary(calls))
@@ -153,29 +146,6 @@ func oc2oBenchCategory(b *testing.B, bed *oc2oBed, parent int, name string) int 
 	return id
 }
 
-// oc2oHistory follows a workflow's continue-as-new chain and returns the longest history of a run
-// and the number of runs.
-func oc2oHistory(b *testing.B, bed *oc2oBed, id, runID string) (longest, runs int) {
-	ctx := context.Background()
-	for runID != "" {
-		runs++
-		events, next := 0, ""
-		it := bed.Temporal.GetWorkflowHistory(ctx, id, runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-		for it.HasNext() {
-			e, err := it.Next()
-			if err != nil {
-				b.Fatalf("history of %s/%s: %v", id, runID, err)
-			}
-			events++
-			if e.GetEventType() == enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW {
-				next = e.GetWorkflowExecutionContinuedAsNewEventAttributes().GetNewExecutionRunId()
-			}
-		}
-		longest, runID = max(longest, events), next
-	}
-	return longest, runs
-}
-
 func oc2oCallSummary(calls map[string]int64) string {
 	keys := make([]string, 0, len(calls))
 	for k := range calls {
@@ -202,65 +172,4 @@ func oc2oEnvInt(b *testing.B, key string, def int) int {
 		b.Fatalf("%s: %v", key, err)
 	}
 	return n
-}
-
-// oc2oSQLCounter is a TCP proxy in front of MariaDB counting the statements its clients send: a MySQL
-// command packet starts a sequence (sequence id 0) and names the command in its first byte
-// (COM_QUERY 0x03, COM_STMT_EXECUTE 0x17).
-type oc2oSQLCounter struct {
-	dsn        string // the shop's DSN, through the proxy
-	statements atomic.Int64
-}
-
-func startOC2OSQLCounter(b *testing.B, dsn string) *oc2oSQLCounter {
-	cfg, err := mysql.ParseDSN(dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	target := cfg.Addr
-	cfg.Addr = ln.Addr().String()
-	c := &oc2oSQLCounter{dsn: cfg.FormatDSN()}
-	var conns sync.WaitGroup
-	b.Cleanup(func() { ln.Close(); conns.Wait() })
-	go func() {
-		for {
-			client, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			server, err := net.Dial("tcp", target)
-			if err != nil {
-				client.Close()
-				continue
-			}
-			conns.Add(2)
-			go func() { defer conns.Done(); _, _ = io.Copy(client, server); client.Close() }()
-			go func() { defer conns.Done(); c.pump(server, client); server.Close() }()
-		}
-	}()
-	return c
-}
-
-func (c *oc2oSQLCounter) pump(dst io.Writer, src io.Reader) {
-	header := make([]byte, 4)
-	for {
-		if _, err := io.ReadFull(src, header); err != nil {
-			return
-		}
-		n := int(header[0]) | int(header[1])<<8 | int(header[2])<<16
-		payload := make([]byte, n)
-		if _, err := io.ReadFull(src, payload); err != nil && !errors.Is(err, io.EOF) {
-			return
-		}
-		if header[3] == 0 && n > 0 && (payload[0] == 0x03 || payload[0] == 0x17) {
-			c.statements.Add(1)
-		}
-		if _, err := dst.Write(append(header, payload...)); err != nil {
-			return
-		}
-	}
 }

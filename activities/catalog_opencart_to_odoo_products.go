@@ -393,7 +393,7 @@ func (s *oc2oSync) planTemplate(t *templateTask, refs *refs) error {
 	if p.Shipping {
 		kind = odoo.ProductStorable
 	}
-	t.want = odooTemplateContent{Name: name, Description: d.Description, ListPrice: p.Price, Weight: p.Weight, Active: p.Status,
+	t.want = odooTemplateContent{Name: name, Description: lineBreaks(d.Description), ListPrice: p.Price, Weight: p.Weight, Active: p.Status,
 		CategID: refs.deepestCategory(p.Categories).Odoo, Kind: kind}
 	lines, err := optionLines(t, refs)
 	if err != nil {

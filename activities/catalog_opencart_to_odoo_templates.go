@@ -384,7 +384,7 @@ func (s *oc2oSync) templateDiff(w odooTemplateContent, current odoo.Record, tax 
 		}
 	}
 	set("name", current.String("name") != w.Name, w.Name)
-	set("description", templateDescription(current) != w.Description, orFalse(w.Description))
+	set("description", lineBreaks(templateDescription(current)) != w.Description, orFalse(w.Description))
 	set("list_price", !samePrice(tax.price(current.Float("list_price")), w.ListPrice), tax.listPrice(w.ListPrice))
 	set("weight", !near(current.Float("weight"), w.Weight), w.Weight)
 	set("active", current.Bool("active") != w.Active, w.Active)

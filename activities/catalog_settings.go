@@ -17,8 +17,8 @@ const (
 	SideOpenCart Side = "opencart"
 )
 
-// source is the side a direction reads.
-func source(dir mapping.Direction) Side {
+// sourceSide is the side a direction reads.
+func sourceSide(dir mapping.Direction) Side {
 	if dir == mapping.OpenCartToOdoo {
 		return SideOpenCart
 	}
@@ -103,8 +103,8 @@ func LoadCatalogSettings(lookup func(string) (string, bool)) (CatalogSettings, e
 		}
 		if v, ok := env(envPollPrefix + stage.envName()); ok {
 			switch dir := mapping.Direction(strings.ToLower(v)); {
-			case v == pollBothDirections:
-			case v == pollNoDirection:
+			case dir == pollBothDirections:
+			case dir == pollNoDirection:
 				k.Poll = nil
 			case dir.Valid():
 				k.Poll = []mapping.Direction{dir}

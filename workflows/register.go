@@ -11,6 +11,7 @@ import (
 func Register(r worker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(BulkSync, workflow.RegisterOptions{Name: BulkSyncName})
 	r.RegisterWorkflowWithOptions(RecordSync, workflow.RegisterOptions{Name: RecordSyncName})
+	r.RegisterWorkflowWithOptions(CatalogPoll, workflow.RegisterOptions{Name: CatalogPollName})
 	r.RegisterWorkflowWithOptions(StockPoll, workflow.RegisterOptions{Name: StockPollName})
 	r.RegisterWorkflowWithOptions(StockPush, workflow.RegisterOptions{Name: StockPushName})
 	r.RegisterWorkflowWithOptions(OrderSync, workflow.RegisterOptions{Name: OrderSyncName})
