@@ -6,6 +6,9 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -103,4 +106,21 @@ func workflowHistory(tb testing.TB, c client.Client, id, runID string) (longest,
 		longest, runID = max(longest, events), next
 	}
 	return longest, runs
+}
+
+// peakRSSMiB is the test process's peak resident memory (VmHWM), which holds the in-process worker and
+// the simulator: an upper bound of a worker's peak RSS during the benchmark.
+func peakRSSMiB(b *testing.B) float64 {
+	raw, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		b.Logf("peak RSS unknown: %v", err)
+		return 0
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			return kb / 1024
+		}
+	}
+	return 0
 }

@@ -85,4 +85,5 @@ func benchmarkBulkSync(b *testing.B, pageSize int) {
 	longest, _ := workflowHistory(b, bed.Temporal, run.GetID(), run.GetRunID())
 	b.ReportMetric(float64(longest), "history-events-max")
 	b.ReportMetric(float64(p.Runs), "runs")
+	b.ReportMetric(peakRSSMiB(b), "peak-rss-MiB")
 }

@@ -100,6 +100,7 @@ func oc2oBenchOnce(b *testing.B, products, pageSize int) {
 	b.ReportMetric(float64(counter.n.Load())/float64(rows), "sql/product")
 	b.ReportMetric(float64(longest), "max-history")
 	b.ReportMetric(float64(runs), "runs")
+	b.ReportMetric(peakRSSMiB(b), "peak-rss-MiB")
 	b.Logf("page %d: %d product rows in %s; XML-RPC calls %s", pageSize, rows, wall.Round(time.Millisecond), oc2oCallSummary(calls))
 }
 
