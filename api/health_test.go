@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -103,19 +102,7 @@ func TestAPIProcessServesHealthAndStopsOnSIGTERM(t *testing.T) {
 		}
 		return nil
 	})
-	if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- p.Cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("api exited with %v after SIGTERM; output:\n%s", err, p.Output())
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatalf("api did not stop within 20s of SIGTERM; output:\n%s", p.Output())
-	}
+	p.Terminate(t, 20*time.Second)
 	if out := p.Output(); !strings.Contains(out, "api shutting down") || strings.Contains(out, bed.Config.Odoo.Password.Reveal()) {
 		t.Fatalf("unexpected output:\n%s", out)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -25,19 +24,7 @@ func TestWorkerProcessStartsAndStopsOnSIGTERM(t *testing.T) {
 	if !strings.Contains(out, "14.0") || !strings.Contains(out, "3.0") {
 		t.Fatalf("start line does not name Odoo 14 and OpenCart 3.0:\n%s", out)
 	}
-	if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- p.Cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("worker exited with %v after SIGTERM:\n%s", err, p.Output())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatalf("worker did not stop within 30s of SIGTERM:\n%s", p.Output())
-	}
+	p.Terminate(t, 30*time.Second)
 	if strings.Contains(p.Output(), bed.Config.Odoo.Password.Reveal()) {
 		t.Fatal("worker output shows the Odoo password")
 	}

@@ -6,7 +6,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 )
 
 var (
@@ -87,4 +89,22 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.buf.String()
+}
+
+// Terminate sends SIGTERM and fails the test unless the process exits cleanly (status 0) within timeout.
+func (p *Process) Terminate(t testing.TB, timeout time.Duration) {
+	t.Helper()
+	if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- p.Cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("%s exited with %v after SIGTERM; output:\n%s", p.Cmd.Path, err, p.Output())
+		}
+	case <-time.After(timeout):
+		t.Fatalf("%s did not stop within %s of SIGTERM; output:\n%s", p.Cmd.Path, timeout, p.Output())
+	}
 }
