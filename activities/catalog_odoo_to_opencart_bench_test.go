@@ -43,8 +43,8 @@ func benchmarkBulkSync(b *testing.B, pageSize int) {
 		b.Fatal(err)
 	}
 	// The worker's shop connection goes through a proxy that counts statements.
-	counter := countStatements(b, bed.Config.OpenCart.DSN.Reveal())
-	shop, err := opencart.Open(ctx, opencart.Config{DSN: counter.dsn, TablePrefix: bed.Config.OpenCart.TablePrefix})
+	counter := testbed.CountStatements(b, bed.Config.OpenCart.DSN.Reveal(), false)
+	shop, err := opencart.Open(ctx, opencart.Config{DSN: counter.DSN, TablePrefix: bed.Config.OpenCart.TablePrefix})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func benchmarkBulkSync(b *testing.B, pageSize int) {
 	defer w.Stop()
 	products := float64(spec.Templates)
 
-	requests, statements := bed.ERP.TotalRequests(), counter.n.Load()
+	requests, statements := bed.ERP.TotalRequests(), counter.Count()
 	b.StartTimer()
 	started := time.Now()
 	run, err := bed.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
@@ -81,7 +81,7 @@ func benchmarkBulkSync(b *testing.B, pageSize int) {
 	}
 	b.ReportMetric(wall.Seconds(), "wall-s")
 	b.ReportMetric(float64(bed.ERP.TotalRequests()-requests)/products, "xmlrpc/product")
-	b.ReportMetric(float64(counter.n.Load()-statements)/products, "sql/product")
+	b.ReportMetric(float64(counter.Count()-statements)/products, "sql/product")
 	longest, _ := workflowHistory(b, bed.Temporal, run.GetID(), run.GetRunID())
 	b.ReportMetric(float64(longest), "history-events-max")
 	b.ReportMetric(float64(p.Runs), "runs")

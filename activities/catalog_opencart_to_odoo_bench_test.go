@@ -16,6 +16,7 @@ import (
 	"github.com/ocbridge/bridge/activities"
 	"github.com/ocbridge/bridge/pkg/mapping"
 	"github.com/ocbridge/bridge/pkg/opencart"
+	"github.com/ocbridge/bridge/pkg/testbed"
 	"github.com/ocbridge/bridge/workflows"
 )
 
@@ -49,8 +50,8 @@ func oc2oBenchOnce(b *testing.B, products, pageSize int) {
 	b.StopTimer()
 	bed := newOC2OBed(b, "3.0.4.1", 17)
 	seedOC2OBench(b, bed, products)
-	counter := countStatements(b, bed.Config.OpenCart.DSN.Reveal())
-	shop, err := opencart.Open(context.Background(), opencart.Config{DSN: counter.dsn, TablePrefix: bed.Config.OpenCart.TablePrefix})
+	counter := testbed.CountStatements(b, bed.Config.OpenCart.DSN.Reveal(), false)
+	shop, err := opencart.Open(context.Background(), opencart.Config{DSN: counter.DSN, TablePrefix: bed.Config.OpenCart.TablePrefix})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -65,7 +66,7 @@ func oc2oBenchOnce(b *testing.B, products, pageSize int) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Minute)
 	defer cancel()
 	bed.Sim.ResetCalls()
-	counter.n.Store(0)
+	statements := counter.Count()
 
 	b.StartTimer()
 	start := time.Now()
@@ -97,7 +98,7 @@ func oc2oBenchOnce(b *testing.B, products, pageSize int) {
 	longest, runs := workflowHistory(b, bed.Temporal, wf.GetID(), wf.GetRunID())
 	b.ReportMetric(wall.Seconds(), "wall-s")
 	b.ReportMetric(float64(oc2oCalls(calls))/float64(rows), "rpc/product")
-	b.ReportMetric(float64(counter.n.Load())/float64(rows), "sql/product")
+	b.ReportMetric(float64(counter.Count()-statements)/float64(rows), "sql/product")
 	b.ReportMetric(float64(longest), "max-history")
 	b.ReportMetric(float64(runs), "runs")
 	b.ReportMetric(peakRSSMiB(b), "peak-rss-MiB")

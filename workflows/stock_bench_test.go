@@ -148,7 +148,7 @@ func stockStorm(b *testing.B, poll time.Duration) {
 
 	rng := rand.New(rand.NewSource(1))
 	var visible time.Duration
-	statements, requests := bed.sql.statements.Load(), bed.erp.TotalRequests()
+	statements, requests := bed.sql.Count(), bed.erp.TotalRequests()
 	b.ResetTimer()
 	for range b.N {
 		for range changes {
@@ -166,7 +166,7 @@ func stockStorm(b *testing.B, poll time.Duration) {
 	total := float64(b.N * changes)
 	b.ReportMetric(visible.Seconds()/float64(b.N), "s-to-visible")
 	b.ReportMetric(float64(bed.erp.TotalRequests()-requests)/total, "rpc/change")
-	b.ReportMetric(float64(bed.sql.statements.Load()-statements)/total, "sql/change")
+	b.ReportMetric(float64(bed.sql.Count()-statements)/total, "sql/change")
 }
 
 // waitShop waits until every level has its quantity, reading them in bulk.

@@ -135,11 +135,11 @@ func TestManyChangesOfAProductBecomeOneWrite(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	statements, requests := b.sql.mark(), b.erp.TotalRequests()
+	statements, requests := b.sql.Count(), b.erp.TotalRequests()
 	b.poll()
 	b.waitStock("after 50 sales", map[level]int{mug.level(): 50})
 	b.waitPushDone()
-	writes := stockWrites(b.sql.since(statements))
+	writes := stockWrites(b.sql.Since(statements))
 	if len(writes) != 1 {
 		t.Fatalf("50 changes of one product made %d stock writes, want 1:\n%v", len(writes), writes)
 	}

@@ -4,16 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
-	"net"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/go-sql-driver/mysql"
 	"go.temporal.io/sdk/worker"
 
 	"github.com/ocbridge/bridge/activities"
@@ -35,9 +30,9 @@ type stockBed struct {
 	version  string  // OpenCart version
 	db       *sql.DB // the shop, for checks and for what OpenCart itself does
 	settings activities.StockSettings
-	sql      *sqlCounter  // statements the worker sent to the shop
-	erp      *odoo.Client // the worker's Odoo client (its requests are the sync's)
-	shop     *opencart.DB // the worker's shop connection
+	sql      *testbed.StatementCounter // statements the worker sent to the shop
+	erp      *odoo.Client              // the worker's Odoo client (its requests are the sync's)
+	shop     *opencart.DB              // the worker's shop connection
 	acts     *activities.Activities
 	lang     int
 }
@@ -52,14 +47,9 @@ func newStockBed(t testing.TB, openCart string, odooVersion int, settings activi
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.db.Close() })
-	cfg, err := mysql.ParseDSN(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.sql = startSQLCounter(t, cfg.Addr)
-	cfg.Addr = b.sql.addr
+	b.sql = testbed.CountStatements(t, dsn, true)
 	ctx := context.Background()
-	if b.shop, err = opencart.Open(ctx, opencart.Config{DSN: cfg.FormatDSN(), TablePrefix: bed.Config.OpenCart.TablePrefix}); err != nil {
+	if b.shop, err = opencart.Open(ctx, opencart.Config{DSN: b.sql.DSN, TablePrefix: bed.Config.OpenCart.TablePrefix}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.shop.Close() })
@@ -483,79 +473,6 @@ func (b *stockBed) shopOrder(lines ...[3]int) int {
 		}
 	}
 	return id
-}
-
-// --- statement counting ---
-
-// sqlCounter is a TCP proxy in front of MariaDB that counts the statements its clients send (MySQL
-// COM_QUERY and COM_STMT_EXECUTE packets) and keeps their text.
-type sqlCounter struct {
-	addr       string
-	statements atomic.Int64
-	mu         sync.Mutex
-	texts      []string
-}
-
-func startSQLCounter(t testing.TB, target string) *sqlCounter {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &sqlCounter{addr: l.Addr().String()}
-	t.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			client, err := l.Accept()
-			if err != nil {
-				return
-			}
-			server, err := net.Dial("tcp", target)
-			if err != nil {
-				client.Close()
-				continue
-			}
-			go func() { _, _ = io.Copy(client, server); client.Close() }()
-			go func() { c.forward(server, client); server.Close() }()
-		}
-	}()
-	return c
-}
-
-// forward copies client packets to the server, counting commands (sequence id 0).
-func (c *sqlCounter) forward(dst io.Writer, src io.Reader) {
-	header := make([]byte, 4)
-	for {
-		if _, err := io.ReadFull(src, header); err != nil {
-			return
-		}
-		payload := make([]byte, int(header[0])|int(header[1])<<8|int(header[2])<<16)
-		if _, err := io.ReadFull(src, payload); err != nil {
-			return
-		}
-		if header[3] == 0 && len(payload) > 0 && (payload[0] == 0x03 || payload[0] == 0x17) {
-			c.statements.Add(1)
-			c.mu.Lock()
-			c.texts = append(c.texts, string(payload[1:]))
-			c.mu.Unlock()
-		}
-		if _, err := dst.Write(append(header, payload...)); err != nil {
-			return
-		}
-	}
-}
-
-// since returns the statements sent after mark (a value of len(texts) taken earlier).
-func (c *sqlCounter) since(mark int) []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]string(nil), c.texts[mark:]...)
-}
-
-func (c *sqlCounter) mark() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.texts)
 }
 
 // stockWrites are the statements among qs that set product or option value quantities.
