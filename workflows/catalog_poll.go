@@ -2,7 +2,6 @@ package workflows
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -105,20 +104,7 @@ func EnsureCatalogSchedule(ctx context.Context, c client.Client, connection, tas
 	spec := client.ScheduleSpec{Intervals: []client.ScheduleIntervalSpec{{Every: interval}}}
 	action := &client.ScheduleWorkflowAction{ID: id, Workflow: CatalogPollName, Args: []any{CatalogPollInput{}}, TaskQueue: taskQueue,
 		WorkflowRunTimeout: catalogPollRunTimeout}
-	policy := client.SchedulePolicies{Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_SKIP, CatchupWindow: time.Minute}
-	_, err := c.ScheduleClient().Create(ctx, client.ScheduleOptions{ID: id, Spec: spec, Action: action, Overlap: policy.Overlap,
-		CatchupWindow: policy.CatchupWindow, Note: "polls catalog changes of Odoo and the shop (CATALOG_POLL_INTERVAL)"})
-	if errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
-		err = c.ScheduleClient().GetHandle(ctx, id).Update(ctx, client.ScheduleUpdateOptions{
-			DoUpdate: func(in client.ScheduleUpdateInput) (*client.ScheduleUpdate, error) {
-				s := in.Description.Schedule
-				s.Spec, s.Action, s.Policy = &spec, action, &policy
-				return &client.ScheduleUpdate{Schedule: &s}, nil
-			},
-		})
-	}
-	if err != nil {
-		return fmt.Errorf("create or update Temporal schedule %s: %w", id, err)
-	}
-	return nil
+	return ensureSchedule(ctx, c, client.ScheduleOptions{ID: id, Spec: spec, Action: action,
+		Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_SKIP, CatchupWindow: time.Minute,
+		Note: "polls catalog changes of Odoo and the shop (CATALOG_POLL_INTERVAL)"})
 }

@@ -2,14 +2,11 @@ package workflows
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"path"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/ocbridge/bridge/activities"
@@ -106,23 +103,9 @@ func EnsureOrderSchedules(ctx context.Context, c client.Client, taskQueue, conne
 		spec := client.ScheduleSpec{Intervals: []client.ScheduleIntervalSpec{{Every: sch.every}}}
 		action := &client.ScheduleWorkflowAction{ID: sch.id, Workflow: sch.workflow, TaskQueue: taskQueue,
 			WorkflowExecutionTimeout: 10 * time.Minute}
-		_, err := c.ScheduleClient().Create(ctx, client.ScheduleOptions{ID: sch.id, Spec: spec, Action: action,
-			Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_SKIP})
-		if errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
-			err = c.ScheduleClient().GetHandle(ctx, sch.id).Update(ctx, client.ScheduleUpdateOptions{
-				DoUpdate: func(in client.ScheduleUpdateInput) (*client.ScheduleUpdate, error) {
-					sched := in.Description.Schedule
-					sched.Spec, sched.Action = &spec, action
-					if sched.Policy == nil {
-						sched.Policy = &client.SchedulePolicies{}
-					}
-					sched.Policy.Overlap = enumspb.SCHEDULE_OVERLAP_POLICY_SKIP
-					return &client.ScheduleUpdate{Schedule: &sched}, nil
-				},
-			})
-		}
-		if err != nil {
-			return fmt.Errorf("schedule %s: %w", sch.id, err)
+		if err := ensureSchedule(ctx, c, client.ScheduleOptions{ID: sch.id, Spec: spec, Action: action,
+			Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_SKIP}); err != nil {
+			return err
 		}
 	}
 	return nil

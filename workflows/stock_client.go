@@ -2,13 +2,11 @@ package workflows
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
 	"github.com/ocbridge/bridge/activities"
 )
@@ -32,30 +30,9 @@ func EnsureStockSchedule(ctx context.Context, c client.Client, connection, taskQ
 		TaskQueue:          taskQueue,
 		WorkflowRunTimeout: stockPollRunTimeout,
 	}
-	policy := client.SchedulePolicies{Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_SKIP, CatchupWindow: time.Minute}
-	id := StockScheduleID(connection)
-	_, err := c.ScheduleClient().Create(ctx, client.ScheduleOptions{
-		ID: id, Spec: spec, Action: action, Overlap: policy.Overlap, CatchupWindow: policy.CatchupWindow,
-		Note: "polls Odoo's stock changes for the shop (STOCK_POLL_INTERVAL)",
-	})
-	if !errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
-		return scheduleError(id, err)
-	}
-	err = c.ScheduleClient().GetHandle(ctx, id).Update(ctx, client.ScheduleUpdateOptions{
-		DoUpdate: func(in client.ScheduleUpdateInput) (*client.ScheduleUpdate, error) {
-			s := in.Description.Schedule
-			s.Spec, s.Action, s.Policy = &spec, action, &policy
-			return &client.ScheduleUpdate{Schedule: &s}, nil
-		},
-	})
-	return scheduleError(id, err)
-}
-
-func scheduleError(id string, err error) error {
-	if err != nil {
-		return fmt.Errorf("create or update Temporal schedule %s: %w", id, err)
-	}
-	return nil
+	return ensureSchedule(ctx, c, client.ScheduleOptions{ID: StockScheduleID(connection), Spec: spec, Action: action,
+		Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_SKIP, CatchupWindow: time.Minute,
+		Note: "polls Odoo's stock changes for the shop (STOCK_POLL_INTERVAL)"})
 }
 
 // RequestStockPush hands a request to the connection's StockPush, starting it if none runs. It returns
